@@ -1,0 +1,1 @@
+"""tinymorph core package."""

@@ -1,0 +1,1 @@
+"""tinymorph inference package."""

@@ -1,0 +1,1 @@
+"""tinymorph server package."""

@@ -1,0 +1,1 @@
+"""Theme loading: themes/*.toml -> styles per highlight scope."""

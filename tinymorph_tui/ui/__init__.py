@@ -1,0 +1,1 @@
+"""tinymorph ui package."""
