@@ -57,6 +57,11 @@ def check_editable(path: Path) -> None:
     if path.is_dir():
         raise CliError(f"{path}: is a directory")
     if path.exists():
+        import stat
+
+        # Opening a FIFO or a device for reading would block or never end.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise CliError(f"{path}: not a regular file")
         try:
             with path.open("rb"):
                 pass

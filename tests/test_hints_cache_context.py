@@ -1,0 +1,125 @@
+"""The hint cache (LRU, steering in the key, typed-through lookups), the prompt window and
+the adaptive debounce."""
+
+from __future__ import annotations
+
+from tinymorph_tui.hints.cache import HintCache, context_key, steering_key
+from tinymorph_tui.hints.context import (
+    build_prompt,
+    front_matter_title,
+    heading_path,
+    suffix_for_request,
+    window_start,
+)
+from tinymorph_tui.hints.debounce import AdaptiveDebounce
+
+
+def test_cache_is_lru_bounded() -> None:
+    cache = HintCache(capacity=2)
+    a, b, c = (context_key(p, "", ()) for p in ("a", "b", "c"))
+    cache.put(a, "1")
+    cache.put(b, "2")
+    assert cache.get(a) is not None  # a is now the most recent
+    cache.put(c, "3")
+    assert a in cache and c in cache and b not in cache
+    assert len(cache) == 2
+
+
+def test_steering_is_part_of_the_key_and_order_independent() -> None:
+    assert steering_key({"b": 0.5, "a": 1.0, "z": 0.0}) == (("a", 1.0), ("b", 0.5))
+    assert steering_key(None) == steering_key({}) == ()
+    cache = HintCache()
+    cache.put(context_key("text", "", steering_key({"joy": 1.0})), " happy")
+    assert cache.lookup("text", "", ()) is None
+    hit = cache.lookup("text", "", steering_key({"joy": 1.0}))
+    assert hit is not None and hit[1].texts == [" happy"]
+
+
+def test_key_uses_the_tail_of_the_prefix_and_head_of_the_suffix() -> None:
+    long_a = "x" * 1000 + "same tail"
+    long_b = "y" * 1000 + "same tail"
+    assert context_key(long_a, "after", ()) != context_key(long_b, "after", ())  # 256 chars
+    tail = "z" * 300
+    assert context_key("a" + tail, "s", ()) == context_key("b" + tail, "s", ())
+    assert context_key("p", "s" * 64 + "1", ()) == context_key("p", "s" * 64 + "2", ())
+
+
+def test_lookup_finds_a_partly_typed_hint() -> None:
+    cache = HintCache()
+    cache.put(context_key("Once upon", "", ()), " a time there was")
+    hit = cache.lookup("Once upon a ti", "", (), lookback=64)
+    assert hit is not None
+    key, entry, typed = hit
+    assert typed == len(" a ti") and entry.texts[0][typed:] == "me there was"
+    assert cache.lookup("Once upon a tx", "", (), lookback=64) is None
+    # Typed all of it: nothing left to show, not a hit.
+    assert cache.lookup("Once upon a time there was", "", (), lookback=64) is None
+
+
+def test_alternatives_are_kept_in_order_without_repeats() -> None:
+    cache = HintCache()
+    key = context_key("p", "", ())
+    cache.put(key, " one")
+    assert cache.add_alternative(key, " two") == 1
+    assert cache.add_alternative(key, " one") == 0
+    entry = cache.get(key)
+    assert entry is not None and entry.texts == [" one", " two"]
+
+
+def test_window_start_is_stable_while_typing() -> None:
+    text = "".join(f"Line {i} of some prose.\n" for i in range(400))
+    budget = 1000
+    starts = {window_start(text + "x" * k, budget) for k in range(60)}
+    assert len(starts) <= 2  # moves in steps, not with every key
+    for k in (0, 30, 59):
+        s = window_start(text + "x" * k, budget)
+        assert len(text) + k - s <= budget
+        assert text[s - 1] == "\n"  # starts on a line
+
+
+def test_short_prefix_is_sent_whole() -> None:
+    assert build_prompt("Short text", 100) == "Short text"
+    assert window_start("Short text", 100) == 0
+
+
+def test_prompt_keeps_title_and_heading_path_when_cut() -> None:
+    body = "word " * 400
+    text = (
+        "# My Novel\n\nIntro.\n\n## Part One\n\n### The Storm\n\n"
+        + body
+        + "\n\n### The Calm\n\n"
+        + body
+    )
+    prompt = build_prompt(text, 600)
+    assert prompt.startswith("# My Novel\n\n## Part One\n\n### The Calm\n\n")
+    assert prompt.endswith(text[-100:])
+    assert "### The Storm" not in prompt
+
+
+def test_heading_path_and_front_matter_title() -> None:
+    text = "---\ntitle: \"Sea Song\"\n---\n\n## A\n\ntext\n\n#### deep\n\n### B\n\nmore"
+    assert heading_path(text, len(text)) == ["## A", "### B"]
+    assert heading_path("#notaheading\nplain", 18) == []
+    assert front_matter_title(text) == "Sea Song"
+    assert front_matter_title("# no front matter") is None
+    cut = build_prompt(text + " filler" * 200, 300)
+    assert cut.startswith("# Sea Song\n\n## A\n\n### B\n\n")
+
+
+def test_suffix_for_request() -> None:
+    assert suffix_for_request("  \n ") is None
+    assert suffix_for_request(" rest", limit=3) == " re"
+
+
+def test_adaptive_debounce() -> None:
+    d = AdaptiveDebounce(150, min_ms=30)
+    assert d.delay_ms == 150
+    d.observe_ttft(5)
+    assert d.delay_ms == 30  # a fast model: short pause
+    for _ in range(30):
+        d.observe_ttft(400)
+    assert d.delay_ms == 150  # a slow one: never longer than configured
+    d.observe_ttft(-1)  # ignored
+    fixed = AdaptiveDebounce(80, adaptive=False)
+    fixed.observe_ttft(1)
+    assert fixed.delay_ms == 80 and fixed.delay_s == 0.08

@@ -1,0 +1,174 @@
+"""Recovery journals: every edit survives a kill; replays exactly; a clean close removes it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tinymorph_tui.core.document import Document
+from tinymorph_tui.state.recovery import (
+    Journal,
+    RecoveryError,
+    discard,
+    find_journal,
+    journal_path,
+    recover_text,
+    recovery_diff,
+)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def open_doc(path: Path) -> Document:
+    return Document.load(path)
+
+
+def test_edits_are_written_at_once_and_replay(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("hello world\n")
+    doc = open_doc(path)
+    journal = Journal.attach(doc)
+    doc.insert(5, ",")
+    doc.delete(0, 1)
+    doc.insert(0, "H")
+    doc.replace(7, 12, "there")
+    # Nothing closed, nothing synced explicitly: as if the editor was killed now.
+    expected = doc.text()
+    assert recover_text(path, open_doc(path).text()) == expected
+    info = find_journal(path)
+    assert info is not None and info.edits >= 4 and info.replayable
+    journal.close(clean=False)
+
+
+def test_clean_close_removes_the_journal(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("x")
+    doc = open_doc(path)
+    journal = Journal.attach(doc)
+    doc.insert(1, "y")
+    journal.close(clean=True)
+    assert find_journal(path) is None
+
+
+def test_fsync_happens_within_the_interval(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("")
+    doc = open_doc(path)
+    clock = FakeClock()
+    journal = Journal.attach(doc, clock=clock, interval_s=1.0)
+    doc.insert(0, "a")
+    assert journal.pending
+    clock.now = 0.5
+    journal.tick()
+    assert journal.pending
+    clock.now = 1.0
+    journal.tick()
+    assert not journal.pending
+    journal.close(clean=True)
+
+
+def test_file_changed_on_disk_is_not_replayed_blindly(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("one\n")
+    doc = open_doc(path)
+    journal = Journal.attach(doc)
+    doc.insert(0, "zero\n")
+    path.write_text("something else entirely\n")
+    info = find_journal(path)
+    assert info is not None and not info.replayable
+    with pytest.raises(RecoveryError, match="changed on disk"):
+        recover_text(path, path.read_text())
+    journal.close(clean=False)
+
+
+def test_torn_last_record_keeps_everything_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("abc")
+    doc = open_doc(path)
+    journal = Journal.attach(doc)
+    doc.insert(3, "d")
+    journal.close(clean=False)
+    with journal_path(path).open("a") as fh:
+        fh.write('[4, 0, "e')  # killed mid-write
+    assert recover_text(path, "abc") == "abcd"
+
+
+def test_not_a_journal_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("abc")
+    jp = journal_path(path)
+    jp.parent.mkdir(parents=True, exist_ok=True)
+    jp.write_text("garbage\n")
+    info = find_journal(path)
+    assert info is not None and not info.replayable
+    with pytest.raises(RecoveryError):
+        recover_text(path, "abc")
+    discard(path)
+    assert find_journal(path) is None
+
+
+def test_diff_shows_the_recovered_change(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("line one\nline two\n")
+    doc = open_doc(path)
+    journal = Journal.attach(doc)
+    doc.insert(doc.line_start(1), "inserted\n")
+    diff = recovery_diff(path, path.read_text())
+    assert "+inserted" in diff and "(recovered)" in diff
+    journal.close(clean=False)
+
+
+def test_journal_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("")
+    journal = Journal.attach(open_doc(path))
+    assert journal.path.stat().st_mode & 0o777 == 0o600
+    assert journal.path.parent.stat().st_mode & 0o777 == 0o700
+    header = json.loads(journal.path.read_text().splitlines()[0])
+    assert header["path"] == str(path.resolve())
+    journal.close(clean=True)
+
+
+def test_restart_after_save_rebases(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("a")
+    doc = open_doc(path)
+    journal = Journal.attach(doc)
+    doc.insert(1, "b")
+    doc.save()
+    journal.restart()
+    doc.insert(2, "c")
+    assert recover_text(path, open_doc(path).text()) == "abc"
+    journal.close(clean=True)
+
+
+edit = st.tuples(st.floats(0, 1), st.integers(0, 4), st.text("ab\n\u00e9\U0001f600", max_size=4))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text("xy\n", max_size=20), st.lists(edit, max_size=30))
+def test_replay_matches_any_edit_sequence(tmp_path: Path, base: str, edits: list) -> None:
+    path = tmp_path / f"h{os.getpid()}.md"
+    path.write_text(base, newline="")
+    doc = open_doc(path)
+    journal = Journal.attach(doc)
+    for where, n, text in edits:
+        start = int(where * len(doc))
+        n = min(n, len(doc) - start)
+        if n:
+            doc.delete(start, n)
+        if text:
+            doc.insert(start, text)
+    assert recover_text(path, open_doc(path).text()) == doc.text()
+    journal.close(clean=True)

@@ -1,0 +1,505 @@
+"""The text of one file: a piece table plus loading, saving, undo, marks and listeners.
+
+Load and save keep a file byte-exact where the editor did not change it:
+
+* UTF-8 is decoded strictly when possible; otherwise with ``surrogateescape``,
+  so every undecodable byte becomes one lone surrogate (U+DC80..U+DCFF) and is
+  written back as the same byte (``encoding_errors`` is then True).
+* A UTF-8 byte order mark is removed from the text and written back.
+* Newlines: when CRLF line ends outnumber bare LF ones the file is "dos": every
+  CRLF becomes "\\n" in the text and every "\\n" is written back as CRLF (a
+  mixed file thus comes back uniformly CRLF). Otherwise the file is "unix"
+  and the text is taken as is: a stray "\\r" stays a visible character and
+  the file round-trips exactly, as in Vim with fileformat=unix.
+* Binary files (a NUL byte in the first 8 KiB), directories and other
+  non-regular files are refused with a one-line ``DocumentError``.
+
+Saving is atomic: the bytes go to a temporary file in the target's folder,
+which is flushed, fsynced and renamed over the target; a symlink is followed so
+its target is replaced and the link stays. Permission bits are kept.
+(A file with several hard links is therefore replaced, not rewritten in place.)
+
+Undo works on groups of edits: ``begin_group(cursor)``/``end_group(cursor)``
+bracket one step (nested brackets join the outermost); an edit outside any
+group is a step by itself. Undo returns the cursor given to ``begin_group``
+(for a lone edit, the position where it happened); redo returns the cursor
+given to ``end_group``.
+
+Marks are offsets that follow the text: an edit before a mark shifts it, an
+insertion exactly at a mark pushes it right (it stays on its character), and
+a deletion covering a mark moves it to the start of the deletion (Vim keeps
+such a mark on the line where the deleted text was).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinymorph_tui.core.piece_table import PieceTable, line_starts_from_utf8
+
+Point = tuple[int, int]
+Cursor = Any  # whatever the editor hands to begin_group(): usually a (row, col) Point
+Listener = Callable[["EditEvent"], None]
+
+BOM = b"\xef\xbb\xbf"
+_BINARY_PROBE = 8192
+# Undo steps kept (Vim's default 'undolevels').
+UNDO_LEVELS = 1000
+
+
+class DocumentError(Exception):
+    """A load or save failed; ``str(err)`` is one line fit for the status line."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditEvent:
+    """One change of the text, as seen by listeners.
+
+    Offsets ``start``/``old_end`` and points ``start_point``/``old_end_point``
+    are in the text before the edit; ``new_end``/``new_end_point`` in the text
+    after it. Points are (row, col) with col counted in characters.
+    ``version`` is the document version after the edit.
+    """
+
+    start: int
+    old_end: int
+    new_end: int
+    start_point: Point
+    old_end_point: Point
+    new_end_point: Point
+    inserted: str
+    deleted: str
+    version: int
+
+
+@dataclass(slots=True)
+class _Edit:
+    """One recorded replacement: text[start:start+len(deleted)] became inserted."""
+
+    start: int
+    deleted: str
+    inserted: str
+
+
+@dataclass(slots=True)
+class _Group:
+    """One undo step."""
+
+    edits: list[_Edit]
+    cursor_before: Cursor
+    cursor_after: Cursor
+    # Identifies the text state after this group (see Document._state).
+    seq: int
+
+
+def _advance(point: Point, text: str) -> Point:
+    """The point reached after writing ``text`` at ``point``."""
+    nl = text.count("\n")
+    if not nl:
+        return (point[0], point[1] + len(text))
+    return (point[0] + nl, len(text) - text.rfind("\n") - 1)
+
+
+class Document:
+    """Editable text with a file behind it; see the module docstring for the rules."""
+
+    def __init__(self, text: str = "", *, path: Path | None = None,
+                 _table: PieceTable | None = None) -> None:
+        self._pt = _table if _table is not None else PieceTable(text)
+        self.path: Path | None = Path(path) if path is not None else None
+        self.newline: str = "\n"
+        self.has_bom = False
+        self.encoding_errors = False
+        self.version = 0
+        # File identity recorded at load/save, for disk_changed().
+        self.saved_mtime_ns: int | None = None
+        self.saved_size: int | None = None
+        self._listeners: list[Listener] = []
+        self._marks: dict[str, int] = {}
+        self._undo: list[_Group] = []
+        self._redo: list[_Group] = []
+        # The group that edits join while begin_group() brackets are open.
+        self._open: _Group | None = None
+        self._open_cursor: Cursor = None
+        self._depth = 0
+        self._seq = 0
+        self._saved_state = 0
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, path: Path | str) -> Document:
+        """Read ``path``; a missing file gives an empty document with that path."""
+        path = Path(path)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return cls(path=path)
+        except OSError as err:
+            raise DocumentError(f"cannot open {path}: {err.strerror or err}") from None
+        if stat.S_ISDIR(st.st_mode):
+            raise DocumentError(f"{path} is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            # Opening a FIFO or a device could block forever or never end.
+            raise DocumentError(f"{path} is not a regular file")
+        try:
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                data = fh.read()
+        except OSError as err:
+            raise DocumentError(f"cannot read {path}: {err.strerror or err}") from None
+        nul = data.find(b"\0", 0, _BINARY_PROBE)
+        if nul >= 0:
+            raise DocumentError(f"{path} looks like a binary file (NUL byte at offset {nul})")
+        doc = cls._from_bytes(data, path)
+        doc.saved_mtime_ns = st.st_mtime_ns
+        doc.saved_size = st.st_size
+        return doc
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: Path | None = None) -> Document:
+        """A document from a file's bytes, with the same decoding rules as ``load``."""
+        return cls._from_bytes(data, path)
+
+    @classmethod
+    def _from_bytes(cls, data: bytes, path: Path | None) -> Document:
+        has_bom = data.startswith(BOM)
+        if has_bom:
+            data = data[len(BOM):]
+        crlf = data.count(b"\r\n")
+        newline = "\n"
+        if crlf and crlf > data.count(b"\n") - crlf:
+            newline = "\r\n"
+            data = data.replace(b"\r\n", b"\n")
+        starts = None
+        try:
+            text = data.decode("utf-8")
+            errors = False
+            if len(data) >= (1 << 20):
+                starts = line_starts_from_utf8(data)
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "surrogateescape")
+            errors = True
+        del data
+        doc = cls(path=path, _table=PieceTable(text, line_starts=starts))
+        doc.newline = newline
+        doc.has_bom = has_bom
+        doc.encoding_errors = errors
+        return doc
+
+    # ------------------------------------------------------------------- saving
+
+    def encode(self) -> bytes:
+        """The bytes ``save`` writes: newline style, BOM and escaped bytes restored."""
+        text = self._pt.text()
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        try:
+            data = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError as err:
+            bad = err.object[err.start]
+            raise DocumentError(
+                f"cannot encode character U+{ord(bad):04X} at offset {err.start} as UTF-8"
+            ) from None
+        return BOM + data if self.has_bom else data
+
+    def save(self, path: Path | str | None = None) -> None:
+        """Write the text to ``path`` (default: ``self.path``) atomically.
+
+        On success the document is unmodified and, when ``path`` was given,
+        takes that path. On failure the file on disk is untouched, the
+        document stays as it was, and ``DocumentError`` says why.
+        """
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise DocumentError("no file name")
+        data = self.encode()
+        # Follow a symlink so that its target is replaced and the link stays.
+        real = Path(os.path.realpath(target))
+        if real.is_dir():
+            raise DocumentError(f"cannot write {target}: it is a directory")
+        try:
+            old_mode: int | None = stat.S_IMODE(os.stat(real).st_mode)
+        except FileNotFoundError:
+            old_mode = None
+        except OSError as err:
+            raise DocumentError(f"cannot write {target}: {err.strerror or err}") from None
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if old_mode is None:
+                # mkstemp makes 0600 files; a new file gets the usual 0666 & ~umask.
+                umask = os.umask(0)
+                os.umask(umask)
+                old_mode = 0o666 & ~umask
+            os.chmod(tmp, old_mode)
+            os.replace(tmp, real)
+            tmp = None
+        except OSError as err:
+            raise DocumentError(f"cannot write {target}: {err.strerror or err}") from None
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        _fsync_dir(real.parent)
+        try:
+            st = os.stat(real)
+            self.saved_mtime_ns, self.saved_size = st.st_mtime_ns, st.st_size
+        except OSError:
+            self.saved_mtime_ns, self.saved_size = None, None
+        self.path = target
+        self._saved_state = self._state()
+
+    def disk_changed(self) -> bool:
+        """True when the file on disk differs (mtime or size) from the one loaded/saved."""
+        if self.path is None:
+            return False
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return self.saved_mtime_ns is not None
+        return (st.st_mtime_ns, st.st_size) != (self.saved_mtime_ns, self.saved_size)
+
+    # ------------------------------------------------------------------ queries
+
+    def __len__(self) -> int:
+        return len(self._pt)
+
+    def text(self) -> str:
+        """The whole text (with "\\n" line ends)."""
+        return self._pt.text()
+
+    def slice(self, start: int, end: int) -> str:
+        """``text()[start:end]``, clamped like a str slice."""
+        return self._pt.slice(start, end)
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines; a text ending in "\\n" has an empty last line."""
+        return self._pt.line_count
+
+    def line(self, i: int) -> str:
+        """Line ``i`` without its line end."""
+        return self._pt.line(i)
+
+    def lines(self, start: int, end: int) -> list[str]:
+        """Lines ``start`` .. ``end - 1``, clamped to the document."""
+        return self._pt.lines(start, end)
+
+    def line_start(self, i: int) -> int:
+        """Offset of the first character of line ``i``."""
+        return self._pt.line_start(i)
+
+    def line_length(self, i: int) -> int:
+        """Length of line ``i`` without its line end."""
+        return self._pt.line_length(i)
+
+    def line_of(self, offset: int) -> int:
+        """The line that ``offset`` is on."""
+        return self._pt.line_of(offset)
+
+    def offset_of(self, row: int, col: int) -> int:
+        """Offset of (row, col); col is clamped to the line (its end is allowed)."""
+        start = self._pt.line_start(row)
+        if col <= 0:
+            return start
+        return start + min(col, self._pt.line_length(row))
+
+    def position_of(self, offset: int) -> Point:
+        """(row, col) of ``offset``."""
+        row = self._pt.line_of(offset)
+        return (row, offset - self._pt.line_start(row))
+
+    # -------------------------------------------------------------------- edits
+
+    def insert(self, offset: int, s: str) -> None:
+        """Insert ``s`` at ``offset``."""
+        self.replace(offset, offset, s)
+
+    def delete(self, offset: int, n: int) -> None:
+        """Delete ``n`` characters at ``offset``."""
+        self.replace(offset, offset + n, "")
+
+    def replace(self, start: int, end: int, s: str) -> None:
+        """Replace ``text()[start:end]`` by ``s`` (one edit, one event)."""
+        size = len(self._pt)
+        if not 0 <= start <= end <= size:
+            raise IndexError(f"range {start}..{end} out of range 0..{size}")
+        if start == end and not s:
+            return
+        deleted = self._pt.slice(start, end) if end > start else ""
+        if deleted == s:
+            return
+        start_point = self.position_of(start)
+        self._record(_Edit(start, deleted, s), start_point)
+        self._apply(start, deleted, s, start_point)
+
+    def _apply(self, start: int, deleted: str, inserted: str,
+               start_point: Point | None = None) -> None:
+        """Change the text, move marks, bump the version and tell the listeners."""
+        pt = self._pt
+        if start_point is None and self._listeners:
+            start_point = self.position_of(start)
+        old_end = start + len(deleted)
+        if deleted:
+            pt.delete(start, len(deleted))
+        if inserted:
+            pt.insert(start, inserted)
+        new_end = start + len(inserted)
+        if self._marks:
+            delta = new_end - old_end
+            marks = self._marks
+            for name, m in marks.items():
+                if m >= old_end:
+                    if delta:
+                        marks[name] = m + delta
+                elif m > start:
+                    marks[name] = start
+        self.version += 1
+        if self._listeners:
+            assert start_point is not None
+            event = EditEvent(
+                start, old_end, new_end,
+                start_point, _advance(start_point, deleted), _advance(start_point, inserted),
+                inserted, deleted, self.version,
+            )
+            for fn in list(self._listeners):
+                fn(event)
+
+    # --------------------------------------------------------------------- undo
+
+    def _state(self) -> int:
+        """A number naming the current text among the undo history's states."""
+        return self._undo[-1].seq if self._undo else 0
+
+    def _record(self, edit: _Edit, start_point: Point) -> None:
+        """Add ``edit`` (about to be applied at ``start_point``) to the undo history."""
+        self._redo.clear()
+        self._seq += 1
+        after = _advance(start_point, edit.inserted)
+        group = self._open
+        if group is None:
+            before = self._open_cursor if self._depth else None
+            group = _Group([], start_point if before is None else before, after, self._seq)
+            self._undo.append(group)
+            if len(self._undo) > UNDO_LEVELS:
+                del self._undo[0]
+            if self._depth:
+                self._open = group
+        group.edits.append(edit)
+        group.cursor_after = after
+        group.seq = self._seq
+
+    def begin_group(self, cursor: Cursor = None) -> None:
+        """Start an undo step; ``cursor`` is what ``undo()`` will return for it."""
+        if self._depth == 0:
+            self._open = None
+            self._open_cursor = cursor
+        self._depth += 1
+
+    def end_group(self, cursor: Cursor = None) -> None:
+        """End an undo step; ``cursor`` is what ``redo()`` will return for it."""
+        if self._depth == 0:
+            return
+        self._depth -= 1
+        if self._depth == 0:
+            if self._open is not None and cursor is not None:
+                self._open.cursor_after = cursor
+            self._open = None
+            self._open_cursor = None
+
+    @property
+    def can_undo(self) -> bool:
+        """True when there is a step to undo."""
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        """True when there is an undone step to redo."""
+        return bool(self._redo)
+
+    @property
+    def modified(self) -> bool:
+        """True when the text differs from the last load or save (by undo history)."""
+        return self._state() != self._saved_state
+
+    def undo(self) -> Cursor | None:
+        """Undo the last step; return the cursor to restore, or None if none."""
+        self._close_open_group()
+        if not self._undo:
+            return None
+        group = self._undo.pop()
+        for e in reversed(group.edits):
+            self._apply(e.start, e.inserted, e.deleted)
+        self._redo.append(group)
+        return group.cursor_before
+
+    def redo(self) -> Cursor | None:
+        """Redo the last undone step; return the cursor to restore, or None if none."""
+        self._close_open_group()
+        if not self._redo:
+            return None
+        group = self._redo.pop()
+        for e in group.edits:
+            self._apply(e.start, e.deleted, e.inserted)
+        self._undo.append(group)
+        return group.cursor_after
+
+    def _close_open_group(self) -> None:
+        # Undo inside an open group ends that group: later edits start a new one.
+        if self._depth:
+            self._open = None
+
+    # ------------------------------------------------------------ marks, events
+
+    def set_mark(self, name: str, offset: int) -> None:
+        """Put mark ``name`` at ``offset``; it then moves with the text."""
+        if not 0 <= offset <= len(self._pt):
+            raise IndexError(f"offset {offset} out of range 0..{len(self._pt)}")
+        self._marks[name] = offset
+
+    def get_mark(self, name: str) -> int | None:
+        """The offset of mark ``name``, or None when it is not set."""
+        return self._marks.get(name)
+
+    def delete_mark(self, name: str) -> None:
+        """Forget mark ``name`` (no error when it is not set)."""
+        self._marks.pop(name, None)
+
+    def marks(self) -> dict[str, int]:
+        """A copy of all marks."""
+        return dict(self._marks)
+
+    def add_listener(self, fn: Listener) -> None:
+        """Call ``fn(event)`` after every edit (including undo and redo)."""
+        self._listeners.append(fn)
+
+    def remove_listener(self, fn: Listener) -> None:
+        """Stop calling ``fn``; no error when it was not registered."""
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(fn)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable; best effort (some filesystems refuse it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

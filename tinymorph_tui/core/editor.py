@@ -1,0 +1,687 @@
+"""The Editor facade: a headless Vim 9 engine over a Document.
+
+Keys arrive through `feed("d2w")` / `feed_key("<Esc>")`.  In normal and visual mode they are
+parsed as Vim does (`["x][count]{command}[count]{motion}`) against the key tries of
+`keymaps/vim.toml`; the command ids they name are looked up in `ed.commands` and run.
+Insert and command-line mode keys go to `insert.py` and `cmdline.py`.
+
+Undo is kept by the Document's groups (one normal command or one insert session per group);
+this module places the cursor after undo/redo as Vim's u_undoredo() does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinymorph_tui.core import builtin
+from tinymorph_tui.core.commands import Command, CommandRegistry
+from tinymorph_tui.core.document import Document
+from tinymorph_tui.core.keymap import Keymap
+from tinymorph_tui.core.keys import keys_to_notation, normalize_token, parse_keys
+from tinymorph_tui.core.marks import MarkStore
+from tinymorph_tui.core.motions import MAXCOL, Ctx, Motion
+from tinymorph_tui.core.options import Options
+from tinymorph_tui.core.registers import Registers
+from tinymorph_tui.core.textutil import col_of_vcol, first_nonblank, vcol_of
+
+Listener = Callable[["Editor"], None]
+_INCOMPLETE = object()
+_INVALID = object()
+
+
+@dataclass
+class Parsed:
+    """One complete normal/visual mode command as typed."""
+
+    count: int | None
+    reg: str | None
+    cmd: Command
+    cmd_keys: tuple[str, ...]
+    arg: str | None = None
+    op_count: int | None = None
+    motion: Command | None = None
+    motion_keys: tuple[str, ...] = ()
+    motion_arg: str | None = None
+    force: str | None = None
+    line_op: tuple[str, ...] = ()
+
+    @property
+    def total_count(self) -> int | None:
+        """count * op_count, as Vim multiplies them ("2d3w" deletes 6 words)."""
+        if self.count is None and self.op_count is None:
+            return None
+        return (self.count or 1) * (self.op_count or 1)
+
+    def body(self) -> list[str]:
+        """The keys without counts and register, for `.` repeat."""
+        out = list(self.cmd_keys)
+        if self.arg is not None:
+            out.append(self.arg)
+        if self.force:
+            out.append(self.force)
+        out.extend(self.line_op)
+        out.extend(self.motion_keys)
+        if self.motion_arg is not None:
+            out.append(self.motion_arg)
+        return out
+
+
+@dataclass
+class DotRecord:
+    """What `.` repeats: keys of the last change, its count and register."""
+
+    body: list[str]
+    count: int | None
+    reg: str | None
+    visual: tuple[str, int, int, bool] | None = None
+    tail: list[str] = field(default_factory=list)
+
+
+_DEFAULT_KEYMAP: dict[str, Keymap] = {}
+
+
+def _load_keymap(commands: CommandRegistry) -> Keymap:
+    """Load keymaps once per (user file, mtime); each Editor gets the shared tries."""
+    from tinymorph_tui.core.keymap import user_keymap_path
+
+    up = user_keymap_path()
+    try:
+        key = f"{up}:{up.stat().st_mtime_ns}"
+    except OSError:
+        key = f"{up}:-"
+    km = _DEFAULT_KEYMAP.get(key)
+    if km is None:
+        km = Keymap.load(user_path=up, known_commands=commands.ids())
+        _DEFAULT_KEYMAP.clear()
+        _DEFAULT_KEYMAP[key] = km
+    return km
+
+
+class Editor:
+    """A Vim engine over one Document (see the module docstring and docs/architecture.md)."""
+
+    def __init__(
+        self,
+        doc: Document | None = None,
+        *,
+        options: dict[str, Any] | Options | None = None,
+        keymap: Keymap | None = None,
+    ) -> None:
+        self.doc = doc if doc is not None else Document("")
+        if isinstance(options, Options):
+            self.options = options
+        else:
+            self.options = Options(options or {})
+        self.registers = Registers()
+        self.commands = CommandRegistry()
+        builtin.register_all(self.commands)
+        self.keymap = keymap if keymap is not None else _load_keymap(self.commands)
+        self.keymap_errors: list[str] = list(self.keymap.errors)
+        self.ex = _make_ex_registry()
+        self.mode = "normal"
+        self._row = 0
+        self._col = 0
+        self._curswant = 0
+        self.top_row = 0
+        self.message = ""
+        self.message_is_error = False
+        self.quit_requested = False
+        self.last_find: tuple[str, str] | None = None
+        self.marks = MarkStore()
+        self._listeners: list[Listener] = []
+        self._pending: list[str] = []
+        # visual mode
+        self.visual_start: tuple[int, int] = (0, 0)
+        self.last_visual: tuple[str, tuple[int, int], tuple[int, int], int] | None = None
+        # command line
+        self.cmdline = ""
+        self.cmdline_cursor = 0
+        self.cmdline_history: dict[str, list[str]] = {":": [], "/": []}
+        self.cmdline_state: Any = None
+        # insert mode session (see insert.py)
+        self.insert: Any = None
+        self.last_insert_text = ""
+        # search
+        self._last_search: str | None = None
+        self.search_forward = True
+        self.search_offset = ""
+        self._searcher: Any = None
+        # change repeat, macros, undo
+        self.dot: DotRecord | None = None
+        self._dot_building: DotRecord | None = None
+        self._replaying = 0
+        self.recording: str | None = None
+        self._record_tokens: list[str] = []
+        self.last_macro: str | None = None
+        self._group_depth = 0
+        self._events: list[Any] | None = None
+        self._beeped = False
+        self._pending_op: Parsed | None = None
+        self._insert_after_op: Any = None
+        self.doc.add_listener(self._on_edit)
+
+    # -- construction -----------------------------------------------------------------
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        cursor: tuple[int, int] = (0, 0),
+        options: dict[str, Any] | Options | None = None,
+        **kw: Any,
+    ) -> Editor:
+        """An editor on an unsaved document holding `text`, cursor at (row, col)."""
+        ed = cls(Document(text), options=options, **kw)
+        ed.cursor = cursor
+        return ed
+
+    @classmethod
+    def open(cls, path: str | Path, options: dict[str, Any] | Options | None = None, **kw: Any) -> Editor:
+        """An editor on the file at `path` (a missing file is an empty new document)."""
+        return cls(Document.load(Path(path)), options=options, **kw)
+
+    # -- simple state -----------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """The whole text (builds a string: not for per-key use)."""
+        return self.doc.text()
+
+    @property
+    def cursor(self) -> tuple[int, int]:
+        """(row, col), 0-based, col in characters."""
+        return (self._row, self._col)
+
+    @cursor.setter
+    def cursor(self, pos: tuple[int, int]) -> None:
+        row, col = pos
+        row = max(0, min(int(row), self.doc.line_count - 1))
+        self._row = row
+        self._col = max(0, int(col))
+        self.clamp_cursor()
+        self.update_curswant()
+        self.scroll_to_cursor()
+
+    @property
+    def cursor_raw(self) -> tuple[int, int]:
+        """The cursor without normal-mode clamping (internal use)."""
+        return (self._row, self._col)
+
+    def move_cursor_raw(self, row: int, col: int) -> None:
+        """Place the cursor exactly (internal use)."""
+        self._row = row
+        self._col = col
+
+    def line(self, row: int | None = None) -> str:
+        """Text of a line (default: the cursor line)."""
+        return self.doc.line(self._row if row is None else row)
+
+    @property
+    def pending_keys(self) -> str:
+        """Keys typed so far of an unfinished command (for the status line)."""
+        toks = list(self._pending)
+        if self.mode == "insert" and self.insert is not None and self.insert.pending:
+            toks = list(self.insert.pending)
+        return keys_to_notation(toks)
+
+    @property
+    def last_search(self) -> str | None:
+        """The last search pattern (for 'hlsearch'), or None."""
+        return self._last_search
+
+    @last_search.setter
+    def last_search(self, pat: str | None) -> None:
+        self._last_search = pat
+        if pat is not None:
+            self.registers.set_special("/", pat)
+
+    def set_error(self, msg: str) -> None:
+        """Show an error message (Vim's E-numbered line) and beep."""
+        self.message = msg
+        self.message_is_error = True
+        self._beeped = True
+
+    def set_message(self, msg: str) -> None:
+        """Show an informational message."""
+        self.message = msg
+        self.message_is_error = False
+
+    def beep(self) -> None:
+        """A failed command: stops macros and `.` repeats, as Vim's beep does."""
+        self._beeped = True
+
+    def add_listener(self, fn: Listener) -> None:
+        """Call `fn(ed)` after each key that changed the mode, cursor or text."""
+        self._listeners.append(fn)
+
+    def remove_listener(self, fn: Listener) -> None:
+        """Stop calling `fn`."""
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    # -- marks ------------------------------------------------------------------------
+    def get_mark(self, name: str) -> tuple[int, int] | None:
+        """(row, col) of a mark (a-z A-Z [ ] < > ' ` . ^ \"), or None when unset."""
+        if name in "<>" and self.last_visual is not None:
+            vmode, a, b, _ = self.last_visual
+            s, e = (a, b) if a <= b else (b, a)
+            if vmode == "visual_line":
+                s = (s[0], 0)
+                e = (e[0], max(len(self.doc.line(e[0])) - 1, 0) if e[0] < self.doc.line_count else 0)
+            if vmode == "visual_block":
+                c0, c1 = sorted((a[1], b[1]))
+                s, e = (s[0], c0), (e[0], c1)
+            return s if name == "<" else e
+        pos = self.marks.get(name)
+        if pos is None and name in ("'", "`"):
+            return (0, 0)
+        return pos
+
+    def set_mark(self, name: str, pos: tuple[int, int] | None = None) -> bool:
+        """Set mark `name` at `pos` (default: the cursor); False for an invalid name."""
+        if pos is None:
+            pos = self.cursor
+        if not (name.isalpha() or name in "[]<>'`.^\""):
+            return False
+        if name in "<>":
+            lv = self.last_visual
+            if lv is None:
+                self.last_visual = ("visual", pos, pos, 0)
+            else:
+                a, b = (pos, lv[2]) if name == "<" else (lv[1], pos)
+                self.last_visual = (lv[0], a, b, lv[3])
+            return True
+        self.marks.set(name, pos)
+        return True
+
+    def push_jump(self) -> None:
+        """Remember the cursor as a jump origin (the ' mark and the jump list)."""
+        self.marks.set("'", self.cursor)
+        self.marks.push_jump(self.cursor)
+
+    def _on_edit(self, ev: Any) -> None:
+        self.marks.on_edit(ev)
+        if self._events is not None:
+            self._events.append(ev)
+
+    # -- cursor column rules ----------------------------------------------------------
+    def clamp_cursor(self) -> None:
+        """Keep the cursor on a character in normal mode (past the end in insert mode)."""
+        n = self.doc.line_count
+        if self._row >= n:
+            self._row = n - 1
+        if self._row < 0:
+            self._row = 0
+        length = len(self.doc.line(self._row))
+        if self.mode in ("insert", "replace") or (
+            self.mode.startswith("visual") and self.options["selection"] == "exclusive"
+        ):
+            limit = length
+        else:
+            limit = max(length - 1, 0)
+        if self._col > limit:
+            self._col = limit
+        if self._col < 0:
+            self._col = 0
+
+    def update_curswant(self) -> None:
+        """Remember the cursor's screen column as the column j/k aim for."""
+        self._curswant = vcol_of(self.doc.line(self._row), self._col, int(self.options["tabstop"]))
+
+    def curswant_vcol(self) -> int:
+        """The wanted screen column (MAXCOL after $)."""
+        return self._curswant
+
+    def set_curswant(self, v: int) -> None:
+        """Set the wanted screen column."""
+        self._curswant = v
+
+    def col_for_curswant(self, line: str) -> int:
+        """The column j/k land on in `line` for the wanted screen column."""
+        if self._curswant >= MAXCOL:
+            col = len(line)
+        else:
+            col = col_of_vcol(line, self._curswant, int(self.options["tabstop"]))
+        limit = len(line) if self.mode in ("insert", "replace") else max(len(line) - 1, 0)
+        return min(col, limit)
+
+    # -- window -----------------------------------------------------------------------
+    def set_window(self, lines: int, columns: int) -> None:
+        """Tell the engine the window size (the 'lines' and 'columns' options)."""
+        self.options["lines"] = lines
+        self.options["columns"] = columns
+        self.scroll_to_cursor()
+
+    def window_height(self) -> int:
+        """Text rows of the window: 'lines' minus the command line, as Vim computes."""
+        return max(int(self.options["lines"]) - 1, 1)
+
+    def scroll_to_cursor(self) -> None:
+        """Vim's update_topline(): scroll so the cursor is visible with 'scrolloff'."""
+        from tinymorph_tui.core.scroll import update_topline
+
+        update_topline(self)
+
+    # -- feeding keys -----------------------------------------------------------------
+    def feed(self, keys: str) -> None:
+        """Type keys in Vim notation ("d2w", "ihello<Esc>", ":s/a/b/<CR>")."""
+        for tok in parse_keys(keys):
+            self.feed_key(tok)
+
+    def feed_key(self, token: str) -> None:
+        """Type one key token ("a", "<Esc>", "<C-r>")."""
+        token = normalize_token(token)
+        before = (self.mode, self._row, self._col, self.doc.version)
+        if self.recording is not None:
+            self._record_tokens.append(token)
+        self._beeped = False
+        self.process_key(token)
+        if self._listeners and before != (self.mode, self._row, self._col, self.doc.version):
+            for fn in list(self._listeners):
+                fn(self)
+
+    def run_keys(self, tokens: list[str], stop_on_error: bool = True) -> bool:
+        """Execute tokens as typed (macros, `.`, :normal); False when a command failed."""
+        for tok in tokens:
+            self._beeped = False
+            self.process_key(tok)
+            if self._beeped and stop_on_error:
+                self._pending = []
+                return False
+        return True
+
+    def process_key(self, token: str) -> None:
+        """Dispatch one key by mode (no recording, no listeners)."""
+        if self._dot_building is not None and not self._replaying:
+            self._dot_building.tail.append(token)
+        mode = self.mode
+        if mode in ("insert", "replace"):
+            from tinymorph_tui.core import insert
+
+            insert.handle_key(self, token)
+        elif mode == "command":
+            from tinymorph_tui.core import cmdline
+
+            cmdline.handle_key(self, token)
+        else:
+            self._normal_key(token)
+
+    # -- normal / visual parsing ------------------------------------------------------
+    def _normal_key(self, token: str) -> None:
+        self._pending.append(token)
+        res = self._parse(self._pending)
+        if res is _INCOMPLETE:
+            return
+        self._pending = []
+        if res is _INVALID:
+            self.beep()
+            return
+        assert isinstance(res, Parsed)
+        self.execute(res)
+
+    def _match(self, table: str, toks: list[str], i: int) -> tuple[Any, int]:
+        """Longest key-trie match from toks[i]: (Command | _INCOMPLETE | _INVALID, next i)."""
+        j = i
+        best: tuple[str, int] | None = None
+        while j < len(toks):
+            cid, prefix = self.keymap.lookup(table, toks[i : j + 1])
+            if cid is None and not prefix:
+                break
+            j += 1
+            if cid is not None:
+                best = (cid, j)
+            if not prefix:
+                break
+        else:
+            # Ran out of keys while still on a prefix: wait for more.
+            if j > i:
+                cid, prefix = self.keymap.lookup(table, toks[i:j])
+                if prefix:
+                    return _INCOMPLETE, j
+            elif j == i:
+                return _INCOMPLETE, j
+        if best is None:
+            return _INVALID, j
+        cmd = self.commands.get(best[0])
+        if cmd is None:
+            return _INVALID, j
+        return cmd, best[1]
+
+    def _parse(self, toks: list[str]) -> Any:
+        visual = self.mode.startswith("visual")
+        table = "visual" if visual else "normal"
+        i = 0
+        count = ""
+        reg: str | None = None
+        n = len(toks)
+        while i < n:
+            t = toks[i]
+            if t == '"':
+                if i + 1 >= n:
+                    return _INCOMPLETE
+                if not self.registers.valid(toks[i + 1]):
+                    return _INVALID
+                reg = toks[i + 1]
+                i += 2
+                continue
+            if len(t) == 1 and (t in "123456789" or (t == "0" and count)):
+                count += t
+                i += 1
+                continue
+            break
+        if i >= n:
+            return _INCOMPLETE
+        if toks[i] == "<Esc>" and not visual:
+            return _INVALID if not count and reg is None else _CANCEL_SILENT
+        cmd, j = self._match(table, toks, i)
+        if cmd is _INCOMPLETE or cmd is _INVALID:
+            return cmd
+        p = Parsed(int(count) if count else None, reg, cmd, tuple(toks[i:j]))
+        if cmd.arg == "char" or (cmd.arg == "char-unless-recording" and self.recording is None):
+            if j >= n:
+                return _INCOMPLETE
+            if toks[j] == "<Esc>":
+                return _CANCEL_SILENT
+            p.arg = _arg_char(toks[j])
+            j += 1
+        if cmd.kind != "operator" or visual:
+            return p if j >= n else _INVALID
+        # operator pending: [count] then a motion, text object or the operator again
+        oc = ""
+        while j < n and len(toks[j]) == 1 and (toks[j] in "123456789" or (toks[j] == "0" and oc)):
+            oc += toks[j]
+            j += 1
+        p.op_count = int(oc) if oc else None
+        if j < n and toks[j] in ("v", "V", "<C-v>"):
+            p.force = toks[j]
+            j += 1
+        if j >= n:
+            return _INCOMPLETE
+        if toks[j] == "<Esc>":
+            return _CANCEL_SILENT
+        keys = p.cmd_keys
+        if toks[j] == keys[-1] and (len(keys) == 1 or keys[0] == "g" or keys[0] == "z"):
+            p.line_op = (toks[j],)
+            return p if j + 1 >= n else _INVALID
+        if len(keys) == 2 and toks[j] == keys[0]:
+            if j + 1 >= n:
+                return _INCOMPLETE
+            if toks[j + 1] == keys[1]:
+                p.line_op = tuple(toks[j : j + 2])
+                return p if j + 2 >= n else _INVALID
+        mcmd, k = self._match("operator", toks, j)
+        if mcmd is _INCOMPLETE or mcmd is _INVALID:
+            return mcmd
+        if mcmd.kind not in ("motion", "textobject"):
+            return _INVALID
+        p.motion = mcmd
+        p.motion_keys = tuple(toks[j:k])
+        if mcmd.arg == "char":
+            if k >= n:
+                return _INCOMPLETE
+            if toks[k] == "<Esc>":
+                return _CANCEL_SILENT
+            p.motion_arg = _arg_char(toks[k])
+            k += 1
+        return p if k >= n else _INVALID
+
+    # -- execution --------------------------------------------------------------------
+    def execute(self, p: Parsed | Any) -> None:
+        """Run one parsed normal/visual command."""
+        if p is _CANCEL_SILENT:
+            return
+        from tinymorph_tui.core import execute
+
+        execute.run(self, p)
+
+    def ctx(self, count: int | None = None, **kw: Any) -> Ctx:
+        """A command context for this editor."""
+        return Ctx(self, count, **kw)
+
+    def apply_motion(self, m: Motion) -> None:
+        """Move the cursor to a motion's target (normal or visual mode)."""
+        if m.jump:
+            self.push_jump()
+        self._row, self._col = m.row, m.col
+        if m.curswant == "keep":
+            pass
+        elif isinstance(m.curswant, int):
+            self._curswant = m.curswant
+        else:
+            self._curswant = vcol_of(self.doc.line(m.row), m.col, int(self.options["tabstop"]))
+        self.clamp_cursor()
+        if m.curswant is None:
+            self.update_curswant()
+
+    # -- undo -------------------------------------------------------------------------
+    def begin_change(self) -> None:
+        """Open an undo group for a change starting at the cursor (nests)."""
+        if self._group_depth == 0:
+            self._change_cursor = self.cursor_raw
+            self.doc.begin_group(self.cursor_raw)
+        self._group_depth += 1
+
+    def end_change(self) -> None:
+        """Close the undo group opened by begin_change()."""
+        if self._group_depth == 0:
+            return
+        self._group_depth -= 1
+        if self._group_depth == 0:
+            self.doc.end_group(self._change_cursor)
+
+    def undo(self, count: int = 1, redo: bool = False) -> bool:
+        """Undo (or redo) `count` steps and place the cursor as Vim does."""
+        from tinymorph_tui.core.undo import undo_redo
+
+        return undo_redo(self, count, redo)
+
+    # -- search -----------------------------------------------------------------------
+    def searcher(self) -> Any:
+        """The search engine (core/search.py), created lazily."""
+        if self._searcher is None:
+            from tinymorph_tui.core import search
+
+            self._searcher = search.Searcher(self)
+        return self._searcher
+
+    def search_motion(self, what: str, count: int) -> tuple[int, int, bool] | None:
+        """Run n N * # g* g# from the cursor: (row, col, linewise) or None on failure."""
+        from tinymorph_tui.core.search_glue import search_motion
+
+        return search_motion(self, what, count)
+
+    def search_matches(self, row_start: int, row_end: int) -> list[tuple[int, int, int]]:
+        """(row, col_start, col_end) of last-search matches in rows [row_start, row_end)."""
+        from tinymorph_tui.core.search_glue import matches_in_rows
+
+        return matches_in_rows(self, row_start, row_end)
+
+    # -- visual -----------------------------------------------------------------------
+    def visual_range(self) -> tuple[str, tuple[int, int], tuple[int, int]] | None:
+        """(kind, start, end) of the selection in visual modes, else None (inclusive end)."""
+        if not self.mode.startswith("visual"):
+            return None
+        a = self.visual_start
+        b = self.cursor
+        s, e = (a, b) if a <= b else (b, a)
+        if self.mode == "visual_line":
+            return ("line", (s[0], 0), (e[0], max(len(self.doc.line(e[0])) - 1, 0)))
+        if self.mode == "visual_block":
+            from tinymorph_tui.core.visual import block_cols
+
+            c0, c1 = block_cols(self)
+            return ("block", (s[0], c0), (e[0], c1))
+        return ("char", s, e)
+
+    def pending_continuations(self) -> list[tuple[str, str, str]]:
+        """(keys, command_id, doc) that can follow the pending keys (which-key popup)."""
+        if not self._pending:
+            return []
+        toks = [t for t in self._pending]
+        # strip count / register prefix
+        i = 0
+        while i < len(toks):
+            if toks[i] == '"':
+                i += 2
+                continue
+            if len(toks[i]) == 1 and toks[i].isdigit() and (toks[i] != "0" or i > 0):
+                i += 1
+                continue
+            break
+        rest = toks[i:]
+        table = "visual" if self.mode.startswith("visual") else "normal"
+        if rest:
+            cmd, j = self._match(table, rest, 0)
+            if isinstance(cmd, Command) and cmd.kind == "operator" and j == len(rest):
+                out = []
+                for keys, cid in self.keymap.continuations("operator", []):
+                    out.append((keys, cid, self.commands.doc(cid)))
+                return out
+        return [(k, c, self.commands.doc(c)) for k, c in self.keymap.continuations(table, rest)]
+
+    # -- misc helpers used by commands ------------------------------------------------
+    def first_nonblank_col(self, row: int) -> int:
+        """Column of the first non-blank character of `row`."""
+        return first_nonblank(self.doc.line(row))
+
+    def set_mode(self, mode: str) -> None:
+        """Switch mode, keeping the cursor valid for the new mode."""
+        self.mode = mode
+        self.clamp_cursor()
+
+
+_CANCEL_SILENT = object()
+
+
+def _arg_char(tok: str) -> str:
+    """The character a key stands for as an argument (r<CR>, f<Tab>)."""
+    if len(tok) == 1:
+        return tok
+    return {"<CR>": "\r", "<Tab>": "\t", "<NL>": "\n", "<Space>": " "}.get(tok, tok)
+
+
+def _make_ex_registry() -> Any:
+    """H3's ex command registry when present (ed.ex.register(name, fn, doc, min_abbrev))."""
+    try:
+        from tinymorph_tui.core import ex_commands
+    except ImportError:
+        return _FallbackEx()
+    factory = getattr(ex_commands, "ExRegistry", None) or getattr(ex_commands, "ExCommands", None)
+    if factory is None:
+        return _FallbackEx()
+    try:
+        return factory()
+    except TypeError:
+        return _FallbackEx()
+
+
+class _FallbackEx:
+    """Holds ex commands registered by the shell until core/ex_commands.py provides one."""
+
+    def __init__(self) -> None:
+        self.commands: dict[str, tuple[Callable[..., Any], str, int | None]] = {}
+
+    def register(self, name: str, fn: Callable[..., Any], doc: str, min_abbrev: int | None = None) -> None:
+        """Add an ex command `:name` calling fn(ed, args, bang)."""
+        self.commands[name] = (fn, doc, min_abbrev)

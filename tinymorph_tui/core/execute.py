@@ -1,0 +1,246 @@
+"""Running parsed normal / visual mode commands: motions, operators, actions.
+
+Also where `.` records are made: a command that changes text (an operator other than y, or
+an action marked as a change) starts a DotRecord; if it enters insert mode, the keys typed
+there are added until <Esc> (see insert.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tinymorph_tui.core import operators as ops
+from tinymorph_tui.core.motions import Ctx
+from tinymorph_tui.core.text_objects import TextObject
+
+if TYPE_CHECKING:
+    from tinymorph_tui.core.editor import Editor, Parsed
+
+
+def run(ed: Editor, p: Parsed) -> None:
+    """Execute one parsed command."""
+    cmd = p.cmd
+    visual = ed.mode.startswith("visual")
+    if cmd.kind == "motion":
+        ctx = Ctx(ed, p.count, arg=p.arg, reg=p.reg, keys=p.cmd_keys)
+        if ed.mode.startswith("visual"):
+            ctx.extra = "visual"
+        m = cmd.fn(ctx)
+        if m is None:
+            ed.beep()
+            ed.scroll_to_cursor()
+            return
+        ed.apply_motion(m)
+        ed.scroll_to_cursor()
+        return
+    if cmd.kind == "textobject":
+        if not visual:
+            ed.beep()
+            return
+        res = cmd.fn(Ctx(ed, p.count, reg=p.reg))
+        if not res:
+            ed.beep()
+        ed.scroll_to_cursor()
+        return
+    if cmd.kind == "operator":
+        op = ops.OPERATORS.get(cmd.id, cmd.id)
+        if op == "yank" or ed._replaying:
+            _run_operator(ed, p, op, visual)
+            return
+        _start_dot(ed, p, visual)
+        ed.begin_change()
+        try:
+            _run_operator(ed, p, op, visual)
+        finally:
+            _after_change(ed)
+        return
+    # actions
+    data = cmd.data or {}
+    if not cmd.internal:
+        res = cmd.fn(ed, p.count)
+        if res is False:
+            fallback = ed.keymap.shadowed.get(("visual" if visual else "normal", p.cmd_keys))
+            if fallback and fallback in ed.commands:
+                p.cmd = ed.commands[fallback]
+                run(ed, p)
+        ed.clamp_cursor()
+        return
+    ctx = Ctx(ed, p.count, arg=p.arg, reg=p.reg, keys=p.cmd_keys)
+    if data.get("change"):
+        if not ed._replaying:
+            _start_dot(ed, p, visual)
+        ed.begin_change()
+        try:
+            res = cmd.fn(ctx)
+            if res is False:
+                ed.beep()
+        finally:
+            _after_change(ed)
+    else:
+        res = cmd.fn(ctx)
+        if res is False:
+            ed.beep()
+    if ed.mode not in ("insert", "replace", "command"):
+        ed.clamp_cursor()
+    if data.get("keep_curswant") is None and ed.mode not in ("command",):
+        pass
+    ed.scroll_to_cursor()
+
+
+def _start_dot(ed: Editor, p: Parsed, visual: bool) -> None:
+    from tinymorph_tui.core.editor import DotRecord
+
+    if ed._replaying:
+        return
+    vinfo = None
+    if visual:
+        from tinymorph_tui.core.visual import visual_info
+
+        vinfo = visual_info(ed)
+    ed._dot_building = DotRecord(p.body(), p.total_count, p.reg, vinfo)
+
+
+def _after_change(ed: Editor) -> None:
+    """Close the undo group and the `.` record unless insert mode continues the change."""
+    if ed.mode in ("insert", "replace"):
+        return
+    ed.end_change()
+    finish_dot(ed)
+
+
+def finish_dot(ed: Editor) -> None:
+    """The change is complete: it becomes what `.` repeats."""
+    if ed._dot_building is not None and not ed._replaying:
+        ed.dot = ed._dot_building
+    ed._dot_building = None
+
+
+def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
+    count = p.total_count
+    if visual:
+        from tinymorph_tui.core.visual import end_visual
+
+        reg = ops.visual_region(ed)
+        end_visual(ed)
+        apply(ed, op, reg, Ctx(ed, p.count, reg=p.reg, keys=p.cmd_keys), p)
+        return
+    start = ed.cursor_raw
+    if p.line_op:
+        r = start[0]
+        n = count or 1
+        last = ed.doc.line_count - 1
+        if n > 1 and r >= last:
+            ed.beep()
+            return
+        r1 = min(r + n - 1, last)
+        region = ops.Region((r, 0), (r1, 0), "line", origin=start)
+        if p.force == "v":
+            line = ed.doc.line(r1)
+            region = ops.Region((r, start[1]), (r1, len(line)), "char", origin=start)
+        apply(ed, op, region, Ctx(ed, count, reg=p.reg, op=op, keys=p.cmd_keys), p)
+        return
+    assert p.motion is not None
+    mctx = Ctx(ed, count, arg=p.motion_arg, op=op, reg=p.reg, keys=p.motion_keys)
+    if p.motion.kind == "textobject":
+        t = p.motion.fn(mctx)
+        if not isinstance(t, TextObject):
+            ed.beep()
+            return
+        region = ops.from_textobject(ed, t)
+        if p.force == "V":
+            region = ops.Region((region.start[0], 0), (region.end[0], 0), "line", origin=start)
+    else:
+        m = p.motion.fn(mctx)
+        if m is None:
+            ed.beep()
+            return
+        if p.motion.id in ("search-forward-prompt", "search-backward-prompt"):
+            return
+        if m.jump:
+            ed.marks.set("'", start)
+        region = ops.from_motion(ed, start, m, p.force, op)
+        if region is None:
+            ed.beep()
+            return
+        if m.kind == "exclusive" and region.kind == "char" and region.start == region.end and op not in ("change",):
+            # empty region: nothing to do (Vim: no beep for e.g. "d0" at col 0 ... but it
+            # does fail for motions that failed, handled above)
+            if op == "yank":
+                return
+            ed.move_cursor_raw(*region.start)
+            return
+    apply(ed, op, region, Ctx(ed, count, reg=p.reg, op=op, keys=p.cmd_keys), p)
+
+
+def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = None) -> None:
+    """Run operator `op` on `region`."""
+    reg_name = ctx.reg
+    if op == "delete":
+        ops.delete_region(ed, region, reg_name)
+        ed.set_mode("normal") if ed.mode != "normal" else None
+        ed.clamp_cursor()
+        ed.update_curswant()
+    elif op == "yank":
+        ops.yank_region(ed, region, reg_name)
+        ed.clamp_cursor()
+        ed.update_curswant()
+    elif op == "change":
+        from tinymorph_tui.core import insert
+
+        insert.change(ed, region, reg_name)
+    elif op in ("lower", "upper", "tilde", "rot13"):
+        ops.case_region(ed, region, op)
+        ed.clamp_cursor()
+        ed.update_curswant()
+    elif op in ("shift-right", "shift-left"):
+        amount = 1 if op == "shift-right" else -1
+        if region.is_visual and ctx.count:
+            amount *= ctx.count
+        r0, r1 = region.start[0], region.end[0]
+        if region.kind == "block":
+            ops.shift_lines(ed, r0, r1, amount, block_vcol=region.vcols[0])
+            from tinymorph_tui.core.textutil import col_of_vcol
+
+            ed.move_cursor_raw(r0, col_of_vcol(ed.doc.line(r0), region.vcols[0], int(ed.options["tabstop"])))
+        else:
+            ops.shift_lines(ed, r0, r1, amount)
+            ed.move_cursor_raw(r0, ed.first_nonblank_col(r0))
+        ops.set_change_marks(ed, (r0, 0), (r1, max(len(ed.doc.line(r1)) - 1, 0)))
+        n = r1 - r0 + 1
+        if n > 2:
+            ed.set_message(f"{n} lines {'>' if amount > 0 else '<'}ed {abs(amount)} time{'s' if abs(amount) > 1 else ''}")
+        ed.clamp_cursor()
+        ed.update_curswant()
+    elif op == "reindent":
+        r0, r1 = region.start[0], region.end[0]
+        ops.reindent_lines(ed, r0, r1)
+        ed.move_cursor_raw(r0, ed.first_nonblank_col(r0))
+        n = r1 - r0 + 1
+        if n > 2:
+            ed.set_message(f"{n} lines indented ")
+        ed.clamp_cursor()
+        ed.update_curswant()
+    elif op in ("format", "format-keep"):
+        from tinymorph_tui.core.format import format_lines
+
+        origin = region.origin if not region.is_visual else ed.cursor_raw
+        r0, r1 = region.start[0], region.end[0]
+        last = format_lines(ed, r0, r1)
+        if op == "format-keep":
+            ed.move_cursor_raw(*origin)
+        else:
+            row = min(last + 1, ed.doc.line_count - 1) if last + 1 < ed.doc.line_count else last
+            ed.move_cursor_raw(row, ed.first_nonblank_col(row))
+        ed.clamp_cursor()
+        ed.update_curswant()
+    elif op in ("join", "join-nospace"):
+        r0, r1 = region.start[0], region.end[0]
+        n = max(r1 - r0 + 1, 2)
+        if not ops.join_lines(ed, r0, n, op == "join"):
+            ed.beep()
+        ed.clamp_cursor()
+        ed.update_curswant()
+    elif op == "filter":
+        ed.beep()
+    else:
+        ed.beep()

@@ -1,0 +1,94 @@
+"""Marks and the jump list, adjusted line-wise as Vim adjusts them.
+
+Vim's marks are (line, column) pairs that follow *line* insertions and deletions
+(`mark_adjust()`), not character edits inside a line; a mark on a deleted line is gone.
+`MarkStore.on_edit(event)` applies that rule to each document edit event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Pos = tuple[int, int]
+
+
+class MarkStore:
+    """Named marks a-z A-Z and the special ones: [ ] < > . ^ ' \" ."""
+
+    def __init__(self) -> None:
+        self.marks: dict[str, Pos] = {}
+        self.jumps: list[Pos] = []
+        self.jump_idx = 0
+
+    def set(self, name: str, pos: Pos) -> None:
+        """Set a mark ("`" is stored as "'", the previous-context mark)."""
+        if name == "`":
+            name = "'"
+        self.marks[name] = pos
+
+    def get(self, name: str) -> Pos | None:
+        """A mark's (row, col), or None when unset."""
+        if name == "`":
+            name = "'"
+        return self.marks.get(name)
+
+    def on_edit(self, ev: Any) -> None:
+        """Follow one document edit like Vim's mark_adjust()/mark_col_adjust()."""
+        r0, c0 = ev.start_point
+        r1, c1 = ev.old_end_point
+        r2, c2 = ev.new_end_point
+        removed = r1 - r0
+        added = r2 - r0
+        if removed == 0 and added == 0:
+            return
+        whole_line_delete = removed > 0 and c0 == 0 and c1 == 0 and added == 0
+        self.marks = _adjust(self.marks, r0, r1, r2, c0, c1, c2, whole_line_delete)
+        self.jumps = [
+            p
+            for p in (_adjust_one(j, r0, r1, r2, c0, c1, c2, whole_line_delete, keep=True) for j in self.jumps)
+            if p is not None
+        ]
+
+    # -- jump list ----------------------------------------------------------------------
+    def push_jump(self, pos: Pos) -> None:
+        """Remember `pos` as a jump origin (the same line replaces the older entry)."""
+        self.jumps = [j for j in self.jumps[: self.jump_idx] if j[0] != pos[0]]
+        self.jumps.append(pos)
+        if len(self.jumps) > 100:
+            self.jumps.pop(0)
+        self.jump_idx = len(self.jumps)
+
+
+def _adjust_one(
+    p: Pos, r0: int, r1: int, r2: int, c0: int, c1: int, c2: int, whole: bool, keep: bool = False
+) -> Pos | None:
+    row, col = p
+    if row < r0 or (row == r0 and not whole):
+        if row == r0 and r1 == r0 and r2 > r0 and col >= c0:
+            # A line split at c0: the part after moves to the new line.
+            return (r2, col - c0 + c2)
+        return p
+    if row > r1:
+        return (row + (r2 - r1), col)
+    if whole:
+        if row < r1:
+            return (r0, 0) if keep else None
+        return (r2, col)
+    # row in (r0, r1]: the line joined or deleted
+    if row == r1 and col >= c1:
+        return (r2, col - c1 + c2)
+    if keep:
+        return (r0, c0)
+    return None if row != r1 or r1 == r0 else (r0, c0)
+
+
+def _adjust(
+    marks: dict[str, Pos], r0: int, r1: int, r2: int, c0: int, c1: int, c2: int, whole: bool
+) -> dict[str, Pos]:
+    out: dict[str, Pos] = {}
+    for name, p in marks.items():
+        keep = name in "[]<>.^'\""
+        q = _adjust_one(p, r0, r1, r2, c0, c1, c2, whole, keep=keep)
+        if q is not None:
+            out[name] = q
+    return out

@@ -1,0 +1,554 @@
+"""Operators (d c y < > = g~ gu gU g? gq gw J r ...) applied to a Region.
+
+`pending(ed, p)` turns "operator + motion / text object / operator again" into a Region
+with Vim's rules (exclusive-to-inclusive/linewise adjustment of `:help exclusive`, forced
+motions v V <C-v>); `visual(ed, p)` makes the Region from the selection.  `apply()` then
+runs the operator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tinymorph_tui.core.motions import MAXCOL, Ctx, Motion
+from tinymorph_tui.core.text_objects import TextObject
+from tinymorph_tui.core.textutil import (
+    col_of_vcol,
+    first_nonblank,
+    indent_of,
+    indent_width,
+    make_indent,
+    vcol_end,
+    vcol_of,
+)
+
+if TYPE_CHECKING:
+    from tinymorph_tui.core.editor import Editor, Parsed
+
+Pos = tuple[int, int]
+
+# command id -> operator name
+OPERATORS = {
+    "operator-delete": "delete",
+    "operator-yank": "yank",
+    "operator-change": "change",
+    "operator-lowercase": "lower",
+    "operator-uppercase": "upper",
+    "operator-toggle-case": "tilde",
+    "operator-rot13": "rot13",
+    "operator-indent": "shift-right",
+    "operator-dedent": "shift-left",
+    "operator-reindent": "reindent",
+    "operator-format": "format",
+    "operator-format-keep-cursor": "format-keep",
+    "operator-join": "join",
+    "operator-join-nospace": "join-nospace",
+    "operator-filter": "filter",
+}
+
+
+@dataclass
+class Region:
+    """What an operator works on. Char regions are [start, end) in (row, col); line regions
+    cover rows start[0]..end[0]; block regions cover rows and screen columns vcols."""
+
+    start: Pos
+    end: Pos
+    kind: str  # "char" | "line" | "block"
+    vcols: tuple[int, int] = (0, 0)  # inclusive screen columns for blocks
+    to_eol: bool = False  # block extends to the end of each line ($)
+    use_reg_one: bool = False
+    is_visual: bool = False
+    #: where the cursor was when the operator started (for yank / gw)
+    origin: Pos = (0, 0)
+
+
+# -- building regions -----------------------------------------------------------------------
+
+
+def _inindent(line: str, col: int) -> bool:
+    return line[:col].strip(" \t") == ""
+
+
+def from_motion(ed: Editor, start: Pos, m: Motion, force: str | None, op: str) -> Region | None:
+    """Region between `start` and the motion target, with Vim's adjustments."""
+    a, b = start, (m.row, m.col)
+    kind = m.kind
+    if force == "v":
+        kind = "inclusive" if kind == "exclusive" else "exclusive" if kind == "inclusive" else "exclusive"
+        if m.kind == "linewise":
+            kind = "exclusive"
+    elif force == "V":
+        kind = "linewise"
+    elif force == "<C-v>":
+        lo, hi = (a, b) if a <= b else (b, a)
+        return _block_region(ed, lo, hi, a, b, m.curswant == MAXCOL)
+    lo, hi = (a, b) if a <= b else (b, a)
+    if kind == "linewise":
+        return Region((lo[0], 0), (hi[0], 0), "line", use_reg_one=m.use_reg_one, origin=start)
+    inclusive = kind == "inclusive"
+    if not inclusive and not m.no_adjust and hi[1] == 0 and hi[0] > lo[0] and force is None:
+        # :help exclusive-linewise / exclusive: end in column 0 moves to the previous line end
+        hi_row = hi[0] - 1
+        if _inindent(ed.doc.line(lo[0]), lo[1]) and op not in ("yank-never",):
+            return Region((lo[0], 0), (hi_row, 0), "line", use_reg_one=m.use_reg_one, origin=start)
+        length = len(ed.doc.line(hi_row))
+        hi = (hi_row, length)
+        inclusive = False
+    if inclusive:
+        line = ed.doc.line(hi[0])
+        hi = (hi[0], min(hi[1] + 1, len(line))) if line else (hi[0], 0)
+        if not line and hi[0] + 1 < ed.doc.line_count and hi > lo:
+            # An inclusive end on an empty line includes its line break.
+            hi = (hi[0] + 1, 0)
+    return Region(lo, hi, "char", use_reg_one=m.use_reg_one, origin=start)
+
+
+def from_textobject(ed: Editor, t: TextObject) -> Region:
+    """Region from a text object's result."""
+    lo, hi = (t.start, t.end) if t.start <= t.end else (t.end, t.start)
+    if t.kind == "line":
+        return Region((lo[0], 0), (hi[0], 0), "line", origin=ed.cursor_raw)
+    if t.inclusive:
+        line = ed.doc.line(hi[0])
+        if hi[1] < len(line):
+            hi = (hi[0], hi[1] + 1)
+        elif hi[0] + 1 < ed.doc.line_count:
+            hi = (hi[0] + 1, 0)
+    return Region(lo, hi, "char", origin=ed.cursor_raw)
+
+
+def _block_region(ed: Editor, lo: Pos, hi: Pos, a: Pos, b: Pos, to_eol: bool) -> Region:
+    ts = int(ed.options["tabstop"])
+    la, lb = ed.doc.line(a[0]), ed.doc.line(b[0])
+    va0, va1 = vcol_of(la, a[1], ts), vcol_end(la, a[1], ts)
+    vb0, vb1 = vcol_of(lb, b[1], ts), vcol_end(lb, b[1], ts)
+    v0 = min(va0, vb0)
+    v1 = max(va1, vb1)
+    return Region((lo[0], 0), (hi[0], 0), "block", vcols=(v0, v1), to_eol=to_eol, origin=ed.cursor_raw)
+
+
+def visual_region(ed: Editor) -> Region:
+    """Region of the current selection."""
+    a = ed.visual_start
+    b = ed.cursor_raw
+    lo, hi = (a, b) if a <= b else (b, a)
+    if ed.mode == "visual_line":
+        return Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, origin=lo)
+    if ed.mode == "visual_block":
+        reg = _block_region(ed, lo, hi, a, b, ed.curswant_vcol() >= MAXCOL)
+        reg.is_visual = True
+        return reg
+    line = ed.doc.line(hi[0])
+    if hi[1] < len(line):
+        end = (hi[0], hi[1] + 1)
+    elif hi[0] + 1 < ed.doc.line_count:
+        end = (hi[0] + 1, 0)
+    else:
+        end = (hi[0], len(line))
+    return Region(lo, end, "char", is_visual=True, origin=lo)
+
+
+# -- text access ----------------------------------------------------------------------------
+
+
+def region_offsets(ed: Editor, reg: Region) -> tuple[int, int]:
+    """Document offsets [a, b) of a char or line region (line: whole lines incl. a newline)."""
+    doc = ed.doc
+    if reg.kind == "line":
+        a = doc.line_start(reg.start[0])
+        last = reg.end[0]
+        if last + 1 < doc.line_count:
+            b = doc.line_start(last + 1)
+        else:
+            b = len(doc)
+        return a, b
+    return doc.offset_of(*reg.start), doc.offset_of(*reg.end)
+
+
+def region_text(ed: Editor, reg: Region) -> str:
+    """The text of a region (line regions without the final newline; blocks joined by \\n)."""
+    if reg.kind == "block":
+        return "\n".join(block_pieces(ed, reg)[i][2] for i in range(reg.end[0] - reg.start[0] + 1))
+    a, b = region_offsets(ed, reg)
+    text = ed.doc.slice(a, b)
+    if reg.kind == "line" and text.endswith("\n"):
+        text = text[:-1]
+    return text
+
+
+def block_pieces(ed: Editor, reg: Region) -> list[tuple[int, int, str, int, int]]:
+    """Per row of a block: (col_start, col_end, text, pad_before, pad_after).
+
+    A tab that straddles the block edge is counted as the spaces it shows (pad_*).
+    """
+    ts = int(ed.options["tabstop"])
+    v0, v1 = reg.vcols
+    out = []
+    for row in range(reg.start[0], reg.end[0] + 1):
+        line = ed.doc.line(row)
+        c0 = col_of_vcol(line, v0, ts)
+        pad_before = 0
+        if c0 < len(line):
+            s = vcol_of(line, c0, ts)
+            if s < v0:
+                # tab (or wide char) starts before the block
+                pad_before = vcol_end(line, c0, ts) - v0 + 1
+                c0 += 1
+        if reg.to_eol:
+            c1 = len(line)
+            pad_after = 0
+        else:
+            c1 = col_of_vcol(line, v1, ts)
+            pad_after = 0
+            if c1 < len(line):
+                e = vcol_end(line, c1, ts)
+                if e > v1:
+                    if vcol_of(line, c1, ts) <= v1 and line[c1] == "\t":
+                        pad_after = v1 - vcol_of(line, c1, ts) + 1
+                    c1 = c1
+                else:
+                    c1 += 1
+        c0 = min(c0, len(line))
+        c1 = max(min(c1, len(line)), c0)
+        out.append((c0, c1, " " * pad_before + line[c0:c1] + " " * pad_after, pad_before, pad_after))
+    return out
+
+
+# -- applying ---------------------------------------------------------------------------------
+
+
+def set_change_marks(ed: Editor, start: Pos, end: Pos) -> None:
+    """Set the '[ and '] marks."""
+    ed.marks.set("[", start)
+    ed.marks.set("]", end)
+
+
+def store_register(ed: Editor, reg_name: str | None, text: str, kind: str, op: str, reg: Region | None = None) -> None:
+    """Put deleted / yanked text in the registers following Vim's rules."""
+    rk = "line" if kind == "line" else "block" if kind == "block" else "char"
+    if op == "delete" and reg is not None and reg.use_reg_one and rk == "char" and "\n" not in text:
+        if reg_name in (None, '"'):
+            from tinymorph_tui.core.registers import Register
+
+            ed.registers.put(None, text, rk, op="delete")
+            ed.registers.delete_to_one(Register(text, rk))
+            return
+    ed.registers.put(reg_name if reg_name not in (None, '"') else None, text, rk, op=op)
+
+
+def delete_region(ed: Editor, reg: Region, reg_name: str | None, *, for_change: bool = False, yank: bool = True) -> None:
+    """The d operator (and the deleting half of c)."""
+    doc = ed.doc
+    if reg.kind == "block":
+        pieces = block_pieces(ed, reg)
+        text = "\n".join(p[2] for p in pieces)
+        if yank:
+            store_register(ed, reg_name, text, "block", "delete", reg)
+        for i in range(len(pieces) - 1, -1, -1):
+            row = reg.start[0] + i
+            c0, c1, _t, pb, pa = pieces[i]
+            a = doc.offset_of(row, c0 - (1 if pb else 0))
+            b = doc.offset_of(row, c1 + (1 if pa else 0))
+            doc.replace(a, b, " " * (pb + pa) if not for_change or True else "")
+        line = doc.line(reg.start[0])
+        col = col_of_vcol(line, reg.vcols[0], int(ed.options["tabstop"]))
+        ed.move_cursor_raw(reg.start[0], col)
+        set_change_marks(ed, (reg.start[0], col), (reg.end[0], col))
+        return
+    if reg.kind == "char" and not reg.is_visual and not for_change and reg.start[0] < reg.end[0]:
+        # "d" over lines that starts in the indent and ends at the end of a line -> linewise
+        end_line = doc.line(reg.end[0])
+        if end_line[reg.end[1] :].strip(" \t") == "" and _inindent(doc.line(reg.start[0]), reg.start[1]):
+            reg = Region((reg.start[0], 0), (reg.end[0], 0), "line", use_reg_one=reg.use_reg_one)
+    if reg.kind == "line":
+        text = region_text(ed, reg)
+        if yank:
+            store_register(ed, reg_name, text, "line", "delete", reg)
+        r0, r1 = reg.start[0], reg.end[0]
+        n = doc.line_count
+        if for_change:
+            # keep one (empty) line: the change inserts there
+            a = doc.line_start(r0)
+            b = doc.offset_of(r1, len(doc.line(r1)))
+            doc.replace(a, b, "")
+            ed.move_cursor_raw(r0, 0)
+            set_change_marks(ed, (r0, 0), (r0, 0))
+            return
+        if r1 + 1 < n:
+            doc.delete(doc.line_start(r0), doc.line_start(r1 + 1) - doc.line_start(r0))
+            row = r0
+        elif r0 > 0:
+            a = doc.offset_of(r0 - 1, len(doc.line(r0 - 1)))
+            doc.delete(a, len(doc) - a)
+            row = r0 - 1
+        else:
+            doc.delete(0, len(doc))
+            row = 0
+            ed.set_message("--No lines in buffer--")
+        ed.move_cursor_raw(row, first_nonblank(doc.line(row)))
+        set_change_marks(ed, (row, 0), (row, 0))
+        return
+    a, b = region_offsets(ed, reg)
+    text = doc.slice(a, b)
+    if yank:
+        store_register(ed, reg_name, text, "char", "delete", reg)
+    doc.delete(a, b - a)
+    ed.move_cursor_raw(*reg.start)
+    set_change_marks(ed, reg.start, reg.start)
+
+
+def yank_region(ed: Editor, reg: Region, reg_name: str | None) -> None:
+    """The y operator; the cursor goes to the start of the region."""
+    text = region_text(ed, reg)
+    store_register(ed, reg_name, text, reg.kind, "yank", reg)
+    if reg.kind == "line":
+        end_line = ed.doc.line(reg.end[0])
+        set_change_marks(ed, (reg.start[0], 0), (reg.end[0], max(len(end_line) - 1, 0) if end_line else 0))
+    elif reg.kind == "block":
+        set_change_marks(ed, (reg.start[0], 0), (reg.end[0], 0))
+    else:
+        end = reg.end
+        set_change_marks(ed, reg.start, (end[0], max(end[1] - 1, 0)))
+    if reg.kind == "block":
+        line = ed.doc.line(reg.start[0])
+        ed.move_cursor_raw(reg.start[0], col_of_vcol(line, reg.vcols[0], int(ed.options["tabstop"])))
+    elif reg.is_visual and reg.kind == "line":
+        ed.move_cursor_raw(reg.start[0], 0 if True else 0)
+    elif reg.kind == "line":
+        o = reg.origin
+        if o[0] > reg.start[0]:
+            ed.move_cursor_raw(reg.start[0], ed.cursor_raw[1])
+    else:
+        ed.move_cursor_raw(*reg.start)
+    if reg.is_visual and ed.mode != "visual_line" and reg.kind == "line":
+        pass
+
+
+def _rot13(s: str) -> str:
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if 97 <= o <= 122:
+            out.append(chr((o - 97 + 13) % 26 + 97))
+        elif 65 <= o <= 90:
+            out.append(chr((o - 65 + 13) % 26 + 65))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _swapcase(s: str) -> str:
+    return "".join(c.lower() if c.isupper() else c.upper() if c.islower() else c for c in s)
+
+
+def _case_fn(op: str) -> Any:
+    def upper(s: str) -> str:
+        # Vim maps ß to itself with gU (no "SS" expansion); keep lengths equal.
+        return "".join(c.upper() if len(c.upper()) == 1 else c for c in s)
+
+    def lower(s: str) -> str:
+        return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+    def tilde(s: str) -> str:
+        return "".join(
+            (c.lower() if c.isupper() else c.upper()) if len(_swapcase(c)) == 1 else c for c in s
+        )
+
+    return {"upper": upper, "lower": lower, "tilde": tilde, "rot13": _rot13}[op]
+
+
+def case_region(ed: Editor, reg: Region, op: str) -> None:
+    """g~ gu gU g? on a region; cursor to the start."""
+    fn = _case_fn(op)
+    doc = ed.doc
+    if reg.kind == "block":
+        pieces = block_pieces(ed, reg)
+        for i, (c0, c1, _t, _pb, _pa) in enumerate(pieces):
+            row = reg.start[0] + i
+            a, b = doc.offset_of(row, c0), doc.offset_of(row, c1)
+            old = doc.slice(a, b)
+            new = fn(old)
+            if new != old:
+                doc.replace(a, b, new)
+        line = doc.line(reg.start[0])
+        ed.move_cursor_raw(reg.start[0], col_of_vcol(line, reg.vcols[0], int(ed.options["tabstop"])))
+        return
+    a, b = region_offsets(ed, reg)
+    old = doc.slice(a, b)
+    new = fn(old)
+    if new != old:
+        doc.replace(a, b, new)
+    if reg.kind == "line":
+        end_line = doc.line(reg.end[0])
+        set_change_marks(ed, (reg.start[0], 0), (reg.end[0], max(len(end_line) - 1, 0)))
+        if reg.is_visual:
+            ed.move_cursor_raw(reg.start[0], 0)
+        else:
+            o = reg.origin
+            ed.move_cursor_raw(reg.start[0], o[1] if o[0] == reg.start[0] else ed.cursor_raw[1])
+    else:
+        set_change_marks(ed, reg.start, (reg.end[0], max(reg.end[1] - 1, 0)))
+        ed.move_cursor_raw(*reg.start)
+
+
+def shift_lines(ed: Editor, r0: int, r1: int, amount: int, *, block_vcol: int | None = None) -> None:
+    """Shift lines r0..r1 by `amount` shiftwidths (negative: left), as Vim's shift_line()."""
+    doc = ed.doc
+    sw = ed.options.effective_shiftwidth
+    ts = int(ed.options["tabstop"])
+    et = bool(ed.options["expandtab"])
+    sr = bool(ed.options["shiftround"])
+    for row in range(r0, r1 + 1):
+        line = doc.line(row)
+        if not line:
+            continue  # Vim leaves empty lines alone
+        if block_vcol is not None:
+            _shift_block_line(ed, row, amount, block_vcol)
+            continue
+        ind = indent_of(line)
+        w = indent_width(line, ts)
+        if sr:
+            if amount > 0:
+                w = (w // sw + amount) * sw
+            else:
+                q = w // sw
+                if w % sw:
+                    q += 1
+                w = max((q + amount) * sw, 0)
+        else:
+            w = max(w + amount * sw, 0)
+        new = make_indent(w, ts, et)
+        if new != ind:
+            a = doc.line_start(row)
+            doc.replace(a, a + len(ind), new)
+
+
+def _shift_block_line(ed: Editor, row: int, amount: int, vcol: int) -> None:
+    doc = ed.doc
+    sw = ed.options.effective_shiftwidth
+    ts = int(ed.options["tabstop"])
+    line = doc.line(row)
+    c = col_of_vcol(line, vcol, ts)
+    if c >= len(line):
+        return
+    if amount > 0:
+        # insert shiftwidth*amount spaces of white at the block start (merging white space)
+        j = c
+        while j > 0 and line[j - 1] in " \t" and vcol_of(line, j - 1, ts) >= vcol:
+            j -= 1
+        k = c
+        while k < len(line) and line[k] in " \t":
+            k += 1
+        start_v = vcol_of(line, c, ts)
+        end_v = vcol_of(line, k, ts) + amount * sw
+        ws = make_indent(end_v, ts, bool(ed.options["expandtab"]))
+        # keep the text before the block as is; rebuild white between c and k
+        prefix_v = start_v
+        fill = " " * (end_v - prefix_v) if ed.options["expandtab"] else _fill(prefix_v, end_v, ts)
+        a = doc.offset_of(row, c)
+        b = doc.offset_of(row, k)
+        doc.replace(a, b, fill)
+        del ws
+    else:
+        k = c
+        while k < len(line) and line[k] in " \t":
+            k += 1
+        total = vcol_of(line, k, ts) - vcol_of(line, c, ts)
+        remove = min(total, -amount * sw)
+        keep = total - remove
+        a = doc.offset_of(row, c)
+        b = doc.offset_of(row, k)
+        doc.replace(a, b, " " * keep)
+
+
+def _fill(v0: int, v1: int, ts: int) -> str:
+    out = []
+    v = v0
+    while v < v1:
+        nxt = (v // ts + 1) * ts
+        if nxt <= v1 and nxt - v > 1:
+            out.append("\t")
+            v = nxt
+        elif nxt <= v1:
+            out.append("\t" if nxt - v == 1 and False else " ")
+            v += 1
+        else:
+            out.append(" ")
+            v += 1
+    return "".join(out)
+
+
+def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_marks: bool = True) -> bool:
+    """Vim's do_join(): join `count` lines starting at `row` (count >= 2)."""
+    doc = ed.doc
+    n = doc.line_count
+    if row + count - 1 >= n:
+        count = n - row
+    if count < 2:
+        return False
+    js = bool(ed.options["joinspaces"])
+    cur = doc.line(row)
+    pieces = [cur]
+    sumsize = len(cur)
+    col = 0
+    spaces_last = 0
+    for t in range(1, count):
+        nxt = doc.line(row + t)
+        if insert_space:
+            nxt = nxt.lstrip(" \t")
+        spaces = 0
+        acc = "".join(pieces)
+        end1 = acc[-1:] if acc else ""
+        end2 = acc[-2:-1] if len(acc) >= 2 else ""
+        if insert_space and nxt and nxt[0] != ")" and sumsize != 0 and end1 != "\t":
+            if end1 == " ":
+                end1 = end2
+            else:
+                spaces += 1
+            if js and end1 in (".", "?", "!") and end1:
+                spaces += 1
+        pieces.append(" " * spaces + nxt)
+        col = sumsize + (0)
+        spaces_last = spaces
+        sumsize += spaces + len(nxt)
+    new = "".join(pieces)
+    a = doc.line_start(row)
+    end_row = row + count - 1
+    b = doc.offset_of(end_row, len(doc.line(end_row)))
+    doc.replace(a, b, new)
+    del spaces_last
+    # Vim puts the cursor where the last line was joined (on the inserted space).
+    last_piece = pieces[-1]
+    col = len(new) - len(last_piece)
+    ed.move_cursor_raw(row, col)
+    if set_marks:
+        set_change_marks(ed, (row, 0), (row, max(len(new) - 1, 0)))
+    return True
+
+
+def reindent_lines(ed: Editor, r0: int, r1: int) -> None:
+    """The = operator without 'indentexpr'/'cindent': Vim's lisp/C-less fallback keeps the
+    indent of the line above ('autoindent' style)."""
+    doc = ed.doc
+    ts = int(ed.options["tabstop"])
+    et = bool(ed.options["expandtab"])
+    prev_w = 0
+    for row in range(r0 - 1, -1, -1):
+        if doc.line(row).strip():
+            prev_w = indent_width(doc.line(row), ts)
+            break
+    for row in range(r0, r1 + 1):
+        line = doc.line(row)
+        if not line.strip():
+            if line:
+                a = doc.line_start(row)
+                doc.replace(a, a + len(line), "")
+            continue
+        ind = indent_of(line)
+        new = make_indent(prev_w, ts, et)
+        if new != ind:
+            a = doc.line_start(row)
+            doc.replace(a, a + len(ind), new)
+        prev_w = indent_width(doc.line(row), ts)

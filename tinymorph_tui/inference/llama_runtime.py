@@ -1,0 +1,88 @@
+"""Quiet, thread-safe use of llama-cpp-python inside a terminal application.
+
+Two things in llama-cpp-python are wrong for an editor that owns the terminal:
+- with `verbose=False` it silences llama.cpp by `dup2`-ing /dev/null over file descriptors 1
+  and 2 while a model loads. That is process-wide: from a worker thread it would swallow
+  the editor's own screen output for the seconds a load takes;
+- with `verbose=True` it prints metadata and system info to stderr, over the editor's screen.
+So we replace its fd-redirecting context manager with a no-op and route llama.cpp's C log
+callback into a small ring buffer instead of stderr. The buffer also gives load failures a
+real reason ("invalid magic characters") instead of "Failed to load model from file".
+
+Everything here imports llama_cpp, so it is only ever imported from inside functions.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import ctypes
+import threading
+from typing import Any
+
+_lock = threading.Lock()
+_installed = False
+_callback: Any = None  # keeps the ctypes callback alive for as long as llama.cpp holds it
+
+#: The most recent llama.cpp log lines (level, text), newest last.
+LOG: collections.deque[tuple[int, str]] = collections.deque(maxlen=200)
+_total = [0]  # lines ever logged, so callers can ask for "lines since my mark"
+
+_LEVEL_ERROR = 3
+_LEVEL_CONT = 5
+
+
+@contextlib.contextmanager
+def _no_redirect(*_args: Any, **_kwargs: Any) -> Any:
+    yield None
+
+
+def llama_module() -> Any:
+    """Import llama_cpp once with the quiet logging installed; returns the module."""
+    global _installed, _callback
+    import llama_cpp  # deferred: ~100 ms and a native library; only model users pay for it
+
+    with _lock:
+        if _installed:
+            return llama_cpp
+        import llama_cpp._internals as internals
+        import llama_cpp.llama as llama_py
+
+        llama_py.suppress_stdout_stderr = _no_redirect  # type: ignore[assignment]
+        internals.suppress_stdout_stderr = _no_redirect  # type: ignore[attr-defined]
+        last_level = [0]
+
+        @llama_cpp.llama_log_callback
+        def _log(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+            if level == _LEVEL_CONT:
+                level = last_level[0]
+            last_level[0] = level
+            line = text.decode("utf-8", errors="replace").rstrip("\n")
+            if line:
+                LOG.append((level, line))
+                _total[0] += 1
+
+        _callback = _log
+        llama_cpp.llama_log_set(_callback, ctypes.c_void_p(0))
+        _installed = True
+    return llama_cpp
+
+
+def log_mark() -> int:
+    """A mark for `last_error`: the number of lines logged so far."""
+    return _total[0]
+
+
+def last_error(since: int = 0) -> str | None:
+    """The last llama.cpp error line logged after the mark `since` (trimmed), if any."""
+    fresh = _total[0] - since
+    lines = list(LOG)[-fresh:] if fresh > 0 else []
+    for level, text in reversed(lines):
+        if level == _LEVEL_ERROR or "error" in text.lower() or "failed" in text.lower():
+            text = text.strip()
+            # "llama_model_load: error loading model: X" -> keep the human part after prefixes.
+            for marker in ("error loading model: ", "error: "):
+                if marker in text:
+                    text = text.split(marker, 1)[1]
+            return text
+    return None

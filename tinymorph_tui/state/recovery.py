@@ -1,0 +1,298 @@
+"""Per-buffer recovery journals: every edit is kept until the buffer is saved or closed.
+
+Each edit is written to the journal file at once (an `os.write` on an O_APPEND descriptor,
+so a killed editor loses nothing the OS has seen) and fsynced at most `interval_s` after it
+was made and whenever the writer leaves insert mode, so a power cut loses at most a second.
+
+Journal format (JSON lines): a header naming the file and the SHA-256 of the bytes it was
+loaded from, then one `[start, deleted_length, inserted_text]` array per edit. A journal
+long enough to be slow to replay is rewritten as a checkpoint (the full text) plus the edits
+after it. Recovery replays the edits on the file's loaded text when the file is still the
+one the journal started from, or on the checkpoint when there is one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tinymorph_tui.state import paths
+
+if TYPE_CHECKING:
+    from tinymorph_tui.core.document import Document, EditEvent
+
+JOURNAL_SUFFIX = ".journal"
+#: After this many records a journal is rewritten as a checkpoint (if the text is small).
+CHECKPOINT_EVERY = 20_000
+CHECKPOINT_MAX_CHARS = 16_000_000
+
+
+class RecoveryError(Exception):
+    """A journal that cannot be replayed, with the reason."""
+
+
+def _recovery_dir() -> Path:
+    return paths.resolve().recovery_dir
+
+
+def journal_path(file_path: Path | str, folder: Path | None = None) -> Path:
+    """Where the journal for `file_path` lives (one per absolute path)."""
+    key = str(Path(file_path).expanduser().resolve())
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return (folder or _recovery_dir()) / f"{digest}{JOURNAL_SUFFIX}"
+
+
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of the file's bytes, or None when it does not exist / cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+class Journal:
+    """The recovery journal of one open buffer."""
+
+    def __init__(
+        self,
+        file_path: Path,
+        *,
+        base_sha256: str | None,
+        folder: Path | None = None,
+        interval_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.file_path = Path(file_path).expanduser().resolve()
+        self.path = journal_path(self.file_path, folder)
+        self.interval_s = interval_s
+        self._clock = clock
+        self._dirty_since: float | None = None
+        self._records = 0
+        paths.ensure_dir(self.path.parent)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        self._write(
+            {
+                "tinymorph_journal": 1,
+                "path": str(self.file_path),
+                "base_sha256": base_sha256,
+                "created": time.time(),
+            }
+        )
+        self.sync()
+
+    @classmethod
+    def attach(cls, doc: Document, **kwargs: Any) -> Journal:
+        """Start a journal for `doc` (which must have a path) and follow its edits."""
+        if doc.path is None:
+            raise ValueError("a journal needs a document with a path")
+        journal = cls(Path(doc.path), base_sha256=file_sha256(Path(doc.path)), **kwargs)
+        journal._doc = doc
+        doc.add_listener(journal.record)
+        return journal
+
+    def _write(self, obj: Any) -> None:
+        data = (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape")
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+
+    def record(self, event: EditEvent) -> None:
+        """Append one edit (a Document listener). Written at once, fsynced within a second."""
+        self._write([event.start, event.old_end - event.start, event.inserted])
+        self._records += 1
+        now = self._clock()
+        if self._dirty_since is None:
+            self._dirty_since = now
+        elif now - self._dirty_since >= self.interval_s:
+            self.sync()
+        if self._records >= CHECKPOINT_EVERY:
+            self._checkpoint()
+
+    def tick(self) -> None:
+        """Call periodically (the app does, twice a second): fsync edits older than interval_s."""
+        if self._dirty_since is not None and self._clock() - self._dirty_since >= self.interval_s:
+            self.sync()
+
+    def sync(self) -> None:
+        """fsync now (also called on leaving insert mode)."""
+        os.fsync(self._fd)
+        self._dirty_since = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether edits are written but not yet fsynced."""
+        return self._dirty_since is not None
+
+    def _checkpoint(self) -> None:
+        doc = getattr(self, "_doc", None)
+        if doc is None or len(doc) > CHECKPOINT_MAX_CHARS:
+            self._records = 0
+            return
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        header = {
+            "tinymorph_journal": 1,
+            "path": str(self.file_path),
+            "base_sha256": None,
+            "checkpoint": doc.text(),
+            "created": time.time(),
+        }
+        data = (json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape")
+        os.write(fd, data)
+        os.fsync(fd)
+        os.replace(tmp, self.path)
+        os.close(self._fd)
+        self._fd = fd
+        self._records = 0
+        self._dirty_since = None
+
+    def close(self, *, clean: bool) -> None:
+        """Stop journalling; a clean close (saved, or quit without changes) removes the file."""
+        doc = getattr(self, "_doc", None)
+        if doc is not None:
+            doc.remove_listener(self.record)
+        try:
+            if not clean:
+                os.fsync(self._fd)
+            os.close(self._fd)
+        except OSError:
+            pass
+        if clean:
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
+    def restart(self) -> None:
+        """After a save: the file on disk is the new base, older edits are not needed."""
+        os.close(self._fd)
+        self._fd = os.open(
+            self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600
+        )
+        self._records = 0
+        self._write(
+            {
+                "tinymorph_journal": 1,
+                "path": str(self.file_path),
+                "base_sha256": file_sha256(self.file_path),
+                "created": time.time(),
+            }
+        )
+        self.sync()
+
+
+@dataclass(frozen=True)
+class JournalInfo:
+    """A journal found for a file: what recovery would do with it."""
+
+    path: Path
+    file_path: Path
+    edits: int
+    modified: float
+    newer_than_file: bool
+    replayable: bool
+    reason: str
+
+
+def _read(journal: Path) -> tuple[dict[str, Any], list[list[Any]]]:
+    try:
+        raw = journal.read_bytes().decode("utf-8", "surrogateescape")
+    except OSError as exc:
+        raise RecoveryError(f"cannot read {journal}: {exc.strerror or exc}") from None
+    lines = raw.split("\n")
+    try:
+        header = json.loads(lines[0])
+    except (json.JSONDecodeError, IndexError):
+        raise RecoveryError(f"{journal} is not a tinymorph journal") from None
+    if not isinstance(header, dict) or header.get("tinymorph_journal") != 1:
+        raise RecoveryError(f"{journal} is not a tinymorph journal")
+    edits: list[list[Any]] = []
+    for line in lines[1:]:
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            break  # a torn last write: everything before it is good
+        if not (isinstance(record, list) and len(record) == 3):
+            break
+        edits.append(record)
+    return header, edits
+
+
+def find_journal(file_path: Path | str, folder: Path | None = None) -> JournalInfo | None:
+    """The journal left for `file_path` by an editor that did not close cleanly, if any."""
+    file_path = Path(file_path).expanduser().resolve()
+    journal = journal_path(file_path, folder)
+    if not journal.exists():
+        return None
+    try:
+        header, edits = _read(journal)
+    except RecoveryError as exc:
+        return JournalInfo(journal, file_path, 0, journal.stat().st_mtime, False, False, str(exc))
+    mtime = journal.stat().st_mtime
+    try:
+        newer = mtime > file_path.stat().st_mtime
+    except OSError:
+        newer = True
+    if "checkpoint" in header:
+        replayable, reason = True, "replays on the journal's checkpoint"
+    elif header.get("base_sha256") in (None, file_sha256(file_path)):
+        replayable, reason = True, "the file is unchanged since the journal began"
+    else:
+        replayable, reason = False, "the file changed on disk since the journal began"
+    return JournalInfo(journal, file_path, len(edits), mtime, newer, replayable, reason)
+
+
+def recover_text(file_path: Path | str, base_text: str, folder: Path | None = None) -> str:
+    """The buffer's text as it was: the journal's edits replayed over `base_text` (the file
+    as loaded) or over the journal's checkpoint."""
+    info = find_journal(file_path, folder)
+    if info is None:
+        raise RecoveryError(f"no recovery journal for {file_path}")
+    if not info.replayable:
+        raise RecoveryError(f"cannot recover {file_path}: {info.reason}")
+    header, edits = _read(info.path)
+    parts = header.get("checkpoint", base_text)
+    # Replay on a list-backed rope would be faster for huge journals; edits are bounded by
+    # CHECKPOINT_EVERY, and str slicing at this count is well under a second.
+    from tinymorph_tui.core.piece_table import PieceTable
+
+    table = PieceTable(parts)
+    for start, deleted, inserted in edits:
+        if deleted:
+            table.delete(int(start), int(deleted))
+        if inserted:
+            table.insert(int(start), str(inserted))
+    return table.text()
+
+
+def recovery_diff(file_path: Path | str, base_text: str, folder: Path | None = None) -> str:
+    """A unified diff from the file on disk to the recovered text."""
+    recovered = recover_text(file_path, base_text, folder)
+    name = str(file_path)
+    return "".join(
+        difflib.unified_diff(
+            base_text.splitlines(keepends=True),
+            recovered.splitlines(keepends=True),
+            fromfile=f"{name} (on disk)",
+            tofile=f"{name} (recovered)",
+        )
+    )
+
+
+def discard(file_path: Path | str, folder: Path | None = None) -> None:
+    """Remove the journal for `file_path` (the writer chose the file as on disk)."""
+    try:
+        journal_path(file_path, folder).unlink()
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,238 @@
+"""The worker's own copy of the document, split into chunks, and the published snapshots.
+
+The Document is not thread-safe, so the worker never reads it: it starts from one text
+snapshot taken on the UI thread and replays every `EditEvent` on its chunk lines. Only
+chunks an edit touches are re-chunked (`normalize`, until the chunking is back in step) and
+reparsed. A `Snapshot` is an immutable view (chunk start rows and parsed chunks) that the
+worker publishes for the UI thread to read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tinymorph_tui.syntax.chunks import (
+    MAX_CHUNK_BYTES,
+    MIN_CHUNK_BYTES,
+    State,
+    front_matter_state,
+    natural_boundary,
+    prefix_for,
+    split_lines,
+)
+from tinymorph_tui.syntax.parsed import ParsedChunk
+from tinymorph_tui.syntax.scopes import Span
+
+
+@dataclass
+class WorkChunk:
+    """Worker-side chunk: its lines and scan state; `result` is None until (re)parsed."""
+
+    lines: tuple[str, ...]
+    state: State
+    forced: bool
+    result: ParsedChunk | None = None
+    #: it was shown highlighted and then edited: reparse it before the next publish
+    stale: bool = False
+    #: its boundaries may no longer be valid
+    rescan: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An immutable, consistent view of the highlights at document `version`."""
+
+    version: int
+    starts: tuple[int, ...]
+    results: tuple[ParsedChunk | None, ...]
+    line_count: int
+
+    def row_spans(self, row: int) -> list[Span]:
+        """Spans of document row `row` at this snapshot's version ([] if not parsed yet)."""
+        if row < 0 or row >= self.line_count or not self.starts:
+            return []
+        i = bisect_right(self.starts, row) - 1
+        result = self.results[i]
+        if result is None:
+            return []
+        return result.row_spans(row - self.starts[i])
+
+    def prepare(self, row_start: int, row_end: int) -> None:
+        """Compute spans for rows `[row_start, row_end)` in one query per chunk."""
+        row_start, row_end = max(row_start, 0), min(row_end, self.line_count)
+        if row_start >= row_end or not self.starts:
+            return
+        i = bisect_right(self.starts, row_start) - 1
+        while i < len(self.starts) and self.starts[i] < row_end:
+            result = self.results[i]
+            if result is not None:
+                lo = max(row_start - self.starts[i], 0)
+                hi = min(row_end - self.starts[i], len(result.lines))
+                result.prepare(lo, hi)
+            i += 1
+
+
+EMPTY_SNAPSHOT = Snapshot(version=-1, starts=(), results=(), line_count=0)
+
+
+class ChunkStore:
+    """The document as chunks of lines, maintained by replaying edit events."""
+
+    def __init__(
+        self, text: str, version: int, *, min_bytes: int = MIN_CHUNK_BYTES, max_bytes: int = MAX_CHUNK_BYTES
+    ) -> None:
+        self.min_bytes = min_bytes
+        self.max_bytes = max_bytes
+        self.version = version
+        lines = text.split("\n")
+        specs, _ = split_lines(
+            lines, min_bytes=min_bytes, max_bytes=max_bytes, front=front_matter_state(lines)
+        )
+        self.chunks = [WorkChunk(tuple(lines[s.start : s.end]), s.state, s.forced) for s in specs]
+        self._starts: list[int] | None = None
+
+    # -- queries -----------------------------------------------------------------
+
+    def starts(self) -> list[int]:
+        """First document row of each chunk."""
+        if self._starts is None:
+            self._starts = [0, *itertools.accumulate(len(c.lines) for c in self.chunks)][:-1]
+        return self._starts
+
+    @property
+    def line_count(self) -> int:
+        """Rows in the mirrored document."""
+        starts = self.starts()
+        return starts[-1] + len(self.chunks[-1].lines) if starts else 0
+
+    def line(self, row: int) -> str:
+        """Document row `row` as the worker knows it."""
+        starts = self.starts()
+        i = bisect_right(starts, row) - 1
+        return self.chunks[i].lines[row - starts[i]]
+
+    def text(self) -> str:
+        """The whole mirrored text (tests compare it with the Document's)."""
+        return "\n".join(itertools.chain.from_iterable(c.lines for c in self.chunks))
+
+    def snapshot(self) -> Snapshot:
+        """An immutable view for the UI thread (unparsed chunks show plain)."""
+        return Snapshot(
+            version=self.version,
+            starts=tuple(self.starts()),
+            results=tuple(c.result for c in self.chunks),
+            line_count=self.line_count,
+        )
+
+    # -- edits -------------------------------------------------------------------
+
+    def apply(self, event: Any) -> None:
+        """Replay one `EditEvent` (points in `str` columns of the text before the edit)."""
+        (r0, c0), (r1, c1) = event.start_point, event.old_end_point
+        inserted: str = event.inserted
+        if c0 == 0 and c1 == 0 and (r1 > r0 or inserted) and (not inserted or inserted.endswith("\n")):
+            # whole lines replaced: keep neighbouring rows (and chunk boundaries) untouched
+            new = inserted.split("\n")[:-1] if inserted else []
+            self._replace_rows(r0, r1, new)
+        else:
+            new = (self.line(r0)[:c0] + inserted + self.line(r1)[c1:]).split("\n")
+            self._replace_rows(r0, r1 + 1, new)
+        self.version = event.version
+
+    def _replace_rows(self, a: int, b: int, new: list[str]) -> None:
+        starts = self.starts()
+        i = bisect_right(starts, a) - 1
+        j = bisect_right(starts, b - 1) - 1 if b > a else i
+        merged = self.chunks[i : j + 1]
+        lines = tuple(itertools.chain.from_iterable(c.lines for c in merged)) if j > i else merged[0].lines
+        base = starts[i]
+        lines = lines[: a - base] + tuple(new) + lines[b - base :]
+        stale = any(c.result is not None or c.stale for c in merged)
+        if lines:
+            self.chunks[i : j + 1] = [WorkChunk(lines, merged[0].state, merged[0].forced, None, stale, True)]
+        else:
+            del self.chunks[i : j + 1]
+            if i < len(self.chunks):
+                self.chunks[i].rescan = True  # its start boundary moved
+            elif self.chunks:
+                self.chunks[-1].rescan = True
+        self._starts = None
+
+    def normalize(self) -> None:
+        """Re-chunk around edited chunks until the chunking is back in step."""
+        i = 0
+        while i < len(self.chunks):
+            if not self.chunks[i].rescan:
+                i += 1
+                continue
+            # an edit on a chunk's first line can invalidate the boundary before it
+            while i > 0 and not self.chunks[i].forced and not natural_boundary(
+                self.chunks[i - 1].lines[-1], self.chunks[i].lines[0]
+            ):
+                i -= 1
+            i = self._rescan(i)
+
+    def _rescan(self, i: int) -> int:
+        starts = self.starts()
+        chunk = self.chunks[i]
+        start = starts[i]
+        stop_at = {
+            starts[k]: (self.chunks[k].state, self.chunks[k].forced)
+            for k in range(i + 1, len(self.chunks))
+            if not self.chunks[k].rescan
+        }
+        lines = self._lines_from(i)
+        front = front_matter_state(self._lines_from(0)) if start == 0 else None
+        specs, stop = split_lines(
+            lines,
+            min_bytes=self.min_bytes,
+            max_bytes=self.max_bytes,
+            start_row=start,
+            state=None if start == 0 else chunk.state,
+            forced=False if start == 0 else chunk.forced,
+            stop_at=stop_at,
+            front=front,
+        )
+        k = bisect_right(starts, stop - 1) - 1  # last old chunk consumed
+        old = self.chunks[i : k + 1]
+        flat = tuple(itertools.chain.from_iterable(c.lines for c in old)) if k > i else old[0].lines
+        stale = any(c.stale or (c.rescan and c.result is not None) for c in old)
+        old_by_start = {starts[i + n]: c for n, c in enumerate(old)}
+        new_chunks = []
+        for spec in specs:
+            prev = old_by_start.get(spec.start)
+            if (
+                prev is not None
+                and not prev.rescan
+                and prev.state == spec.state
+                and len(prev.lines) == spec.end - spec.start
+            ):
+                new_chunks.append(prev)  # unchanged: keep its parse
+                continue
+            new_chunks.append(
+                WorkChunk(flat[spec.start - start : spec.end - start], spec.state, spec.forced, None, stale)
+            )
+        self.chunks[i : k + 1] = new_chunks
+        self._starts = None
+        return i + len(new_chunks)
+
+    def _lines_from(self, i: int) -> Iterator[str]:
+        return itertools.chain.from_iterable(c.lines for c in self.chunks[i:])
+
+    # -- parsing -------------------------------------------------------------------
+
+    def todo(self) -> list[int]:
+        """Indices of chunks that need a parse."""
+        return [i for i, c in enumerate(self.chunks) if c.result is None]
+
+    def parse(self, i: int) -> ParsedChunk:
+        """Parse chunk `i` (worker thread) and store the result."""
+        chunk = self.chunks[i]
+        result = ParsedChunk.parse(chunk.lines, prefix_for(chunk.state) if chunk.forced else "")
+        chunk.result = result
+        chunk.stale = False
+        return result

@@ -1,0 +1,682 @@
+"""TinymorphApp: the Textual shell around the core Editor.
+
+Every key the editor view receives becomes one Vim token fed to the engine
+(`ed.feed_key`); after each key the app brings the view, the status line, the command line,
+the key popup and the hint controller in line with the engine's state.  Nothing heavy runs
+before the first paint: syntax highlighting and the model backend are set up just after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+
+from tinymorph_tui.ui import chrome
+from tinymorph_tui.ui.command_line import CmdlineInfo, CommandLine
+from tinymorph_tui.ui.editor_view import EditorView, Ghost
+from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows
+from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
+
+#: Characters of context before the cursor handed to the hint controller.  The slice starts
+#: at a multiple of PREFIX_QUANTUM so it does not slide with every key (the controller's
+#: prompt window, and so the model's KV cache, stay put while the writer types on).
+PREFIX_WINDOW = 32_768
+PREFIX_QUANTUM = 8_192
+SUFFIX_WINDOW = 2_048
+
+#: Seconds a multi-key sequence waits before the "which key" popup shows.
+KEY_POPUP_DELAY = 0.4
+
+#: tinymorph's option defaults for prose, used when no config is given.
+PROSE_OPTIONS: dict[str, Any] = {"wrap": True, "linebreak": True, "scrolloff": 3}
+
+
+def _load_editor_class() -> Any:
+    from tinymorph_tui.core.editor import Editor
+
+    return Editor
+
+
+class TinymorphApp(App[int], inherit_bindings=False):
+    """The editor application: `TinymorphApp(path)` opens `path` in normal mode.
+
+    `editor`: an existing core Editor (tests); `theme`: a theme name or theme object;
+    `backend`: a hint Backend (tests pass a scripted one; otherwise it is made from the
+    config after the first paint); `config`: a `state.config.Config`.
+    """
+
+    CSS = """
+    Screen {
+        layers: base overlay;
+        layout: vertical;
+    }
+    #body {
+        height: 1fr;
+    }
+    """
+    ENABLE_COMMAND_PALETTE = False
+    TITLE = "tinymorph"
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        editor: Any = None,
+        theme: Any = None,
+        backend: Any = None,
+        config: Any = None,
+        hint_controller: Any = None,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path) if path is not None else None
+        self.config = config
+        self.startup_messages: list[tuple[str, bool]] = []
+        self.ed = editor if editor is not None else self._open_editor()
+        self.theme_obj = self._initial_theme(theme)
+        self._backend = backend
+        self.controller: Any = hint_controller
+        self.show_stats = bool(self._config("hints", "show_stats", False))
+        self.steering: dict[str, float] = {}
+        self.feature_panel: Any = None
+        self.highlighter: Any = None
+        self.first_paint_at: float | None = None
+        self.created_at = time.perf_counter()
+        self._main_thread = threading.get_ident()
+        self._popup_timer: Any = None
+        self._last_version = -1
+        self._last_cursor: tuple[int, int] | None = None
+        self._last_mode = ""
+        self._textual_theme_name: str | None = None
+        self.view = EditorView(self.ed, self.theme_obj, ghost=self._ghost, id="editor")
+        self.status = StatusLine(self.theme_obj, id="status")
+        self.cmdline = CommandLine(self.theme_obj, id="cmdline")
+        self.popup = KeyPopup(self.theme_obj, id="keypopup")
+        self._register_commands()
+
+    # -- construction -----------------------------------------------------------------
+    def _config(self, section: str, key: str, default: Any) -> Any:
+        if self.config is None:
+            return default
+        try:
+            return self.config.get(section, key)
+        except Exception:
+            return default
+
+    def _options(self) -> dict[str, Any]:
+        options = dict(PROSE_OPTIONS)
+        editor_opts = getattr(self.config, "editor", None)
+        if isinstance(editor_opts, dict):
+            options.update(editor_opts)
+        return options
+
+    def _open_editor(self) -> Any:
+        editor_cls = _load_editor_class()
+        options = self._options()
+        try:
+            if self.path is not None:
+                return editor_cls.open(self.path, options=options)
+            return editor_cls.from_text("", options=options)
+        except (KeyError, ValueError) as exc:
+            # A bad option in config.toml: start with the prose defaults and say so.
+            self.startup_messages.append((f"config: {exc}", True))
+            if self.path is not None:
+                return editor_cls.open(self.path, options=dict(PROSE_OPTIONS))
+            return editor_cls.from_text("", options=dict(PROSE_OPTIONS))
+
+    def _initial_theme(self, theme: Any) -> Any:
+        if theme is not None and not isinstance(theme, str):
+            return theme
+        name = theme or self._config("ui", "theme", "default")
+        try:
+            from tinymorph_tui.theme.loader import load_theme_or_default
+        except ImportError:
+            return chrome.FallbackTheme()
+        try:
+            loaded, warning = load_theme_or_default(str(name))
+        except Exception as exc:  # a broken theme never stops the editor
+            self.startup_messages.append((f"theme: {exc}", True))
+            return chrome.FallbackTheme()
+        if warning:
+            self.startup_messages.append((warning, True))
+        return loaded
+
+    def compose(self) -> ComposeResult:
+        """Editor view (with the steering panel beside it), status line, command line."""
+        with Horizontal(id="body"):
+            yield self.view
+        yield self.status
+        yield self.cmdline
+        yield self.popup
+
+    def on_mount(self) -> None:
+        """Apply the theme, focus the text, then finish start-up after the first paint."""
+        self._apply_textual_theme()
+        self.view.focus()
+        for message, is_error in self.startup_messages:
+            self._set_message(message, is_error)
+        for warning in getattr(self.config, "warnings", []) or []:
+            self._set_message(str(warning), False)
+        for error in getattr(self.config, "errors", []) or []:
+            self._set_message(str(error), True)
+        self.refresh_chrome()
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.first_paint_at = time.perf_counter()
+        # Deferred: tree-sitter and the model are not needed to show the first screen.
+        self.set_timer(0.01, self._start_highlighter)
+        self._start_hints()
+        if self._config("panel", "visible", False):
+            self.toggle_feature_panel()
+
+    # -- syntax highlighting ----------------------------------------------------------
+    def _start_highlighter(self) -> None:
+        try:
+            from tinymorph_tui.syntax import MarkdownHighlighter  # type: ignore[attr-defined]
+        except ImportError:
+            try:
+                from tinymorph_tui.syntax.highlighter import MarkdownHighlighter  # type: ignore
+            except ImportError:
+                return
+        try:
+            self.highlighter = MarkdownHighlighter(self.ed.doc, on_update=self._on_highlight)
+        except TypeError:
+            self.highlighter = MarkdownHighlighter(self.ed.doc)
+        except Exception as exc:  # highlighting is a nicety: never stop editing for it
+            self._set_message(f"highlighting off: {exc}", True)
+            return
+        self.view.set_highlighter(self.highlighter)
+
+    def _on_highlight(self, *args: Any) -> None:
+        """Highlighter callback (any thread): repaint the rows whose colours changed."""
+        rows: tuple[int, int | None] = (0, None)
+        if len(args) >= 2 and all(isinstance(a, int) for a in args[:2]):
+            rows = (int(args[0]), int(args[1]))
+        if threading.get_ident() == self._main_thread:
+            self.view.highlights_changed(*rows)
+        else:
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self.view.highlights_changed, *rows)
+
+    # -- hints ------------------------------------------------------------------------
+    def _start_hints(self) -> None:
+        if self.controller is None:
+            try:
+                from tinymorph_tui.hints.controller import HintController
+            except ImportError:
+                return
+            self.controller = HintController(
+                self._backend,
+                debounce_ms=float(self._config("hints", "debounce_ms", 150)),
+                max_words=int(self._config("hints", "max_words", 40)),
+                prefetch=bool(self._config("hints", "prefetch", True)),
+                max_tokens=int(self._config("hints", "max_tokens", 64)),
+                temperature=float(self._config("hints", "temperature", 0.7)),
+                top_p=float(self._config("hints", "top_p", 0.95)),
+                stop_at_paragraph=bool(self._config("hints", "stop_at_paragraph", True)),
+                context_tokens=int(self._config("hints", "context_tokens", 512)),
+                enabled=bool(self._config("hints", "enabled", True)),
+                on_change=self._on_hint_change,
+            )
+        else:
+            add = getattr(self.controller, "on_change", None)
+            if add is None:
+                self.controller.on_change = self._on_hint_change
+        if self._backend is None and self.config is not None:
+            self.run_worker(self._make_backend, thread=True, exclusive=True, group="backend")
+        self.controller.on_mode(getattr(self.ed, "mode", "normal"))
+        self.refresh_chrome()
+
+    def _make_backend(self) -> None:
+        """Worker thread: build the backend from the config (may import llama.cpp)."""
+        try:
+            from tinymorph_tui.inference.factory import make_backend
+
+            backend = make_backend(config=self.config)
+        except Exception as exc:
+            self.call_from_thread(self._set_message, f"model: {exc}", True)
+            return
+        if backend is not None:
+            self.call_from_thread(self._set_backend, backend)
+
+    def _set_backend(self, backend: Any) -> None:
+        self._backend = backend
+        if self.controller is not None:
+            self.controller.set_backend(backend)
+        self.refresh_chrome()
+
+    def _on_hint_change(self) -> None:
+        if threading.get_ident() != self._main_thread:
+            self.call_from_thread(self._on_hint_change)
+            return
+        self.view.sync()
+        self._update_status()
+
+    def _ghost(self) -> Ghost | None:
+        c = self.controller
+        if c is None:
+            return None
+        hint = c.hint
+        if hint is None or not hint.text:
+            return None
+        if getattr(hint, "version", None) not in (None, self.ed.doc.version):
+            return None  # a hint for another version of the text is never drawn
+        row, col = self.ed.cursor
+        lines = tuple(hint.text.split("\n"))
+        if self.show_stats:
+            stats = self._stats_text()
+            if stats:
+                lines = lines + (stats,)
+        return Ghost(row, col, lines)
+
+    def _stats_text(self) -> str:
+        c = self.controller
+        stats = getattr(c, "last_stats", None) if c is not None else None
+        if stats is None:
+            return ""
+        parts = []
+        if getattr(stats, "ttft_ms", None) is not None:
+            parts.append(f"TTFT {stats.ttft_ms:.0f} ms")
+        if getattr(stats, "tokens_per_s", None):
+            parts.append(f"{stats.tokens_per_s:.1f} tok/s")
+        if getattr(stats, "tokens", None) is not None:
+            parts.append(f"{stats.tokens} tok")
+        if getattr(stats, "cached_tokens", None) is not None:
+            parts.append(f"{stats.cached_tokens} cached")
+        return " · ".join(parts)
+
+    def _notify_controller(self, token: str, version_before: int, cursor_before: Any, mode_before: str) -> None:
+        c = self.controller
+        if c is None:
+            return
+        ed = self.ed
+        mode = getattr(ed, "mode", "normal")
+        if mode != mode_before:
+            c.on_mode(mode)
+        if mode != "insert":
+            return
+        version = ed.doc.version
+        cursor = tuple(ed.cursor)
+        if version != version_before:
+            prefix, suffix = self._context()
+            typed = token if len(token) == 1 else None
+            c.on_edit(version, prefix, suffix, cursor, typed=typed)
+        elif cursor != cursor_before or mode != mode_before:
+            if mode_before != "insert":
+                prefix, suffix = self._context()
+                c.on_edit(version, prefix, suffix, cursor)
+            else:
+                c.on_cursor_moved()
+
+    def _context(self) -> tuple[str, str]:
+        """Text before and after the cursor for the hint controller (bounded slices)."""
+        doc = self.ed.doc
+        row, col = self.ed.cursor
+        off = doc.offset_of(row, col)
+        start = max(0, off - PREFIX_WINDOW)
+        start -= start % PREFIX_QUANTUM
+        end = min(len(doc), off + SUFFIX_WINDOW)
+        return doc.slice(start, off), doc.slice(off, end)
+
+    # -- commands the shell adds to the engine ----------------------------------------
+    def _register_commands(self) -> None:
+        ed = self.ed
+        commands = getattr(ed, "commands", None)
+        if commands is not None:
+            from tinymorph_tui.ui import shell_commands
+
+            shell_commands.register(self, ed)
+        ex = getattr(ed, "ex", None)
+        if ex is not None:
+            from tinymorph_tui.ui import shell_commands
+
+            shell_commands.register_ex(self, ed)
+
+    # -- keys -------------------------------------------------------------------------
+    def handle_token(self, token: str) -> None:
+        """Feed one key to the engine and update everything that shows its state."""
+        ed = self.ed
+        version_before = ed.doc.version
+        cursor_before = tuple(ed.cursor)
+        mode_before = getattr(ed, "mode", "normal")
+        if mode_before == "command" and token in ("<Tab>", "<S-Tab>"):
+            if self._complete_cmdline(backwards=token == "<S-Tab>"):
+                self.refresh_chrome()
+                return
+        else:
+            self.cmdline.reset_completion()
+        try:
+            ed.feed_key(token)
+        except Exception as exc:  # the engine must never take the UI down
+            self._set_message(f"internal error: {type(exc).__name__}: {exc}", True)
+        if getattr(ed, "quit_requested", False):
+            self.exit(0)
+            return
+        self._notify_controller(token, version_before, cursor_before, mode_before)
+        self.refresh_chrome()
+
+    def feed(self, keys: str) -> None:
+        """Feed keys in Vim notation (for tests and scripted demos)."""
+        from tinymorph_tui.core.keys import parse_keys
+
+        for token in parse_keys(keys):
+            self.handle_token(token)
+
+    def on_editor_view_key_token(self, message: EditorView.KeyToken) -> None:
+        """A key typed in the editor view."""
+        self.handle_token(message.token)
+
+    def on_editor_view_scrolled(self, message: EditorView.Scrolled) -> None:
+        """Mouse scroll or click: the status line follows."""
+        self._update_status()
+        self._update_cmdline()
+
+    def on_key(self, event: Any) -> None:
+        """Keys that reach the app while the steering panel has the focus."""
+        if event.key in ("f3",) and self.feature_panel is not None:
+            event.stop()
+            self.toggle_feature_panel()
+        elif event.key == "f1":
+            event.stop()
+            self.open_help()
+
+    def _complete_cmdline(self, backwards: bool) -> bool:
+        ed = self.ed
+        line = getattr(ed, "cmdline", "") or ""
+        new = self.cmdline.next_completion(line, backwards=backwards)
+        if new is None or new == line:
+            return new is not None
+        self._replace_cmdline(new)
+        return True
+
+    def _replace_cmdline(self, new: str) -> None:
+        """Make the engine's command line read `new` (with keys, so history stays right)."""
+        ed = self.ed
+        setter = getattr(ed, "set_cmdline", None)
+        if callable(setter):
+            setter(new)
+            return
+        from tinymorph_tui.core.keys import parse_keys
+
+        current = getattr(ed, "cmdline", "") or ""
+        # Move to the end, delete back to the common prefix, type the rest.
+        common = 0
+        while common < min(len(current), len(new)) and current[common] == new[common]:
+            common += 1
+        ed.feed_key("<End>")
+        for _ in range(len(current) - max(common, 1)):
+            ed.feed_key("<BS>")
+        rest = new[max(common, 1) :]
+        for tok in parse_keys(rest.replace("<", "<lt>")):
+            ed.feed_key(tok)
+
+    # -- chrome -----------------------------------------------------------------------
+    def refresh_chrome(self) -> None:
+        """Bring the view, status line, command line and popup up to date."""
+        self.view.sync()
+        self._update_status()
+        self._update_cmdline()
+        self._update_popup()
+
+    def _set_message(self, text: str, is_error: bool = False) -> None:
+        ed = self.ed
+        fn = getattr(ed, "set_error" if is_error else "set_message", None)
+        if callable(fn):
+            fn(text)
+        else:
+            ed.message = text
+            with contextlib.suppress(AttributeError):
+                ed.message_is_error = is_error
+        if self.is_mounted:
+            self._update_cmdline()
+
+    def _update_status(self) -> None:
+        ed = self.ed
+        doc = ed.doc
+        row, col = ed.cursor
+        display = self.view.display
+        rows = [d.row for d in display if d.kind == "text"]
+        top = rows[0] if rows else getattr(ed, "top_row", 0)
+        bottom = rows[-1] if rows else top
+        pending = getattr(ed, "pending_keys", "") or ""
+        if not isinstance(pending, str):
+            pending = "".join(pending)
+        hint_text, hint_error = self._hint_status()
+        path = getattr(doc, "path", None) or self.path
+        info = StatusInfo(
+            mode=getattr(ed, "mode", "normal"),
+            name=_display_name(path),
+            modified=bool(getattr(doc, "modified", False)),
+            readonly=bool(_opt(ed, "readonly", False)),
+            row=row,
+            col=col,
+            line_count=doc.line_count,
+            top_row=top,
+            bottom_row=bottom,
+            pending=pending,
+            hint=hint_text,
+            hint_error=hint_error,
+            steering=_steering_summary(self.steering),
+        )
+        self.status.update_info(info)
+
+    def _hint_status(self) -> tuple[str, bool]:
+        c = self.controller
+        if c is None:
+            return "", False
+        state = getattr(c, "state", "idle")
+        reason = getattr(c, "reason", "") or ""
+        backend = getattr(c, "backend", None)
+        if state == "off":
+            return (reason or "hints off"), False
+        if state == "error":
+            return f"model error: {reason}" if reason else "model error", True
+        name = getattr(backend, "name", "") if backend is not None else ""
+        label = {"idle": "ready", "thinking": "thinking…", "streaming": "writing…"}.get(state, state)
+        text = f"{name}: {label}" if name else label
+        hint = c.hint
+        count = getattr(hint, "alternatives_count", 1) if hint is not None else 1
+        if hint is not None and count > 1:
+            text += f" [{getattr(hint, 'alternatives_index', 0) + 1}/{count}]"
+        if self.show_stats:
+            stats = self._stats_text()
+            if stats:
+                text += f" · {stats}"
+        return text, False
+
+    def _update_cmdline(self) -> None:
+        ed = self.ed
+        pending = getattr(ed, "pending_keys", "") or ""
+        if not isinstance(pending, str):
+            pending = "".join(pending)
+        info = CmdlineInfo(
+            mode=getattr(ed, "mode", "normal"),
+            cmdline=getattr(ed, "cmdline", "") or "",
+            cursor=int(getattr(ed, "cmdline_cursor", len(getattr(ed, "cmdline", "") or ""))),
+            message=getattr(ed, "message", "") or "",
+            is_error=bool(getattr(ed, "message_is_error", False)),
+            pending=pending,
+            recording=str(getattr(ed, "recording", "") or ""),
+        )
+        self.cmdline.update_info(info)
+
+    def _update_popup(self) -> None:
+        ed = self.ed
+        pending = getattr(ed, "pending_keys", "") or ""
+        if self._popup_timer is not None:
+            self._popup_timer.stop()
+            self._popup_timer = None
+        if not pending or getattr(ed, "mode", "") in ("insert", "replace", "command"):
+            self.popup.hide()
+            return
+        if self.popup.display:
+            self._show_popup()
+        else:
+            self._popup_timer = self.set_timer(KEY_POPUP_DELAY, self._show_popup)
+
+    def _show_popup(self) -> None:
+        self._popup_timer = None
+        ed = self.ed
+        pending = getattr(ed, "pending_keys", "") or ""
+        if not pending:
+            self.popup.hide()
+            return
+        if not isinstance(pending, str):
+            pending = "".join(pending)
+        self.popup.show_rows(pending, continuation_rows(ed))
+
+    # -- themes -----------------------------------------------------------------------
+    def apply_theme(self, theme: Any) -> None:
+        """Switch every part of the screen to `theme` (`:colorscheme`)."""
+        self.theme_obj = theme
+        chrome.clear_cache()
+        for part in (self.view, self.status, self.cmdline, self.popup):
+            part.set_theme(theme)
+        if self.feature_panel is not None and hasattr(self.feature_panel, "set_theme"):
+            with contextlib.suppress(Exception):
+                self.feature_panel.set_theme(theme)
+        self._apply_textual_theme()
+
+    def _apply_textual_theme(self) -> None:
+        try:
+            textual = chrome.textual_theme(self.theme_obj)
+        except Exception:
+            return
+        self.register_theme(textual)
+        self.theme = textual.name
+        self._textual_theme_name = textual.name
+
+    # -- hint toggles -----------------------------------------------------------------
+    def set_hints(self, enabled: bool) -> None:
+        """Switch ghost-text hints on or off."""
+        c = self.controller
+        if c is None:
+            self._set_message("hints: no hint controller", True)
+            return
+        c.set_enabled(enabled)
+        self._set_message("hints on" if enabled else "hints off")
+        self.refresh_chrome()
+
+    def toggle_hints(self) -> None:
+        """Flip ghost-text hints on/off."""
+        c = self.controller
+        self.set_hints(not (c is not None and c.enabled))
+
+    def toggle_stats(self) -> None:
+        """Show or hide hint timing (TTFT, tokens/s, cached tokens) after the hint."""
+        self.show_stats = not self.show_stats
+        self._set_message("hint stats on" if self.show_stats else "hint stats off")
+        self.refresh_chrome()
+
+    # -- panels and screens -----------------------------------------------------------
+    def toggle_feature_panel(self) -> bool:
+        """Show the steering panel (focus moves into it) or hide it; False if unavailable."""
+        if self.feature_panel is None:
+            panel = self._make_feature_panel()
+            if panel is None:
+                self._set_message("steering panel unavailable", True)
+                return False
+            self.feature_panel = panel
+            self.query_one("#body").mount(panel)
+            panel.display = True
+            self.call_after_refresh(panel.focus)
+            return True
+        panel = self.feature_panel
+        if panel.display and (panel.has_focus or panel.has_focus_within):
+            panel.display = False
+            self.view.focus()
+        elif panel.display:
+            panel.focus()
+        else:
+            panel.display = True
+            panel.focus()
+        self.refresh_chrome()
+        return True
+
+    def _make_feature_panel(self) -> Any:
+        try:
+            from tinymorph_tui.ui.feature_panel import FeaturePanel
+        except ImportError:
+            return None
+        kwargs: dict[str, Any] = {}
+        for name, value in (("backend", self._backend), ("config", self.config), ("controller", self.controller)):
+            kwargs[name] = value
+        try:
+            return FeaturePanel(**kwargs)
+        except TypeError:
+            try:
+                return FeaturePanel()
+            except Exception:
+                return None
+
+    def on_feature_panel_steering_changed(self, message: Any) -> None:
+        """The sliders moved: new hints use the new feature mix."""
+        features = None
+        for attr in ("features", "steering", "mix", "values"):
+            value = getattr(message, attr, None)
+            if isinstance(value, dict):
+                features = value
+                break
+        if features is None:
+            return
+        self.steering = {str(k): float(v) for k, v in features.items() if v}
+        if self.controller is not None:
+            self.controller.set_steering(self.steering)
+        self._update_status()
+
+    def on_feature_panel_closed(self, message: Any) -> None:
+        """The panel asked to give the focus back to the text."""
+        if self.feature_panel is not None:
+            self.feature_panel.display = False
+        self.view.focus()
+
+    def open_help(self) -> None:
+        """Show the generated key and command help."""
+        from tinymorph_tui.ui.help_screen import HelpScreen
+
+        self.push_screen(HelpScreen(self.ed))
+
+    # -- lifecycle --------------------------------------------------------------------
+    async def on_unmount(self) -> None:
+        """Stop hint requests and close the backend."""
+        c = self.controller
+        if c is not None and hasattr(c, "aclose"):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(c.aclose(), 2)
+        backend = self._backend
+        if backend is not None and hasattr(backend, "aclose"):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(backend.aclose(), 2)
+
+
+def _opt(ed: Any, name: str, default: Any) -> Any:
+    try:
+        return ed.options[name]
+    except Exception:
+        return default
+
+
+def _display_name(path: Path | None) -> str:
+    if path is None:
+        return "[No Name]"
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _steering_summary(steering: dict[str, float]) -> str:
+    if not steering:
+        return ""
+    parts = [f"{name}{value:+.1f}" for name, value in sorted(steering.items(), key=lambda kv: -abs(kv[1]))]
+    text = " ".join(parts[:3])
+    if len(parts) > 3:
+        text += f" +{len(parts) - 3}"
+    return f"steer {text}"

@@ -1,0 +1,139 @@
+"""The status line: mode, file, modified flag, pending keys, hint state, steering, position.
+
+It is one row, rebuilt from plain values (`StatusInfo`) after each key; the widget repaints
+only when the text changes, so typing costs one short string compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from tinymorph_tui.ui import chrome
+
+#: Mode -> (label, status-line scope).
+MODE_LABELS: dict[str, tuple[str, str]] = {
+    "normal": ("NORMAL", "ui.statusline.normal"),
+    "insert": ("INSERT", "ui.statusline.insert"),
+    "replace": ("REPLACE", "ui.statusline.replace"),
+    "visual": ("VISUAL", "ui.statusline.visual"),
+    "visual_line": ("V-LINE", "ui.statusline.visual"),
+    "visual_block": ("V-BLOCK", "ui.statusline.visual"),
+    "command": ("COMMAND", "ui.statusline.command"),
+}
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """Everything the status line shows, as plain values."""
+
+    mode: str = "normal"
+    name: str = "[No Name]"
+    modified: bool = False
+    readonly: bool = False
+    row: int = 0
+    col: int = 0
+    line_count: int = 1
+    top_row: int = 0
+    bottom_row: int = 0
+    pending: str = ""
+    hint: str = ""
+    hint_error: bool = False
+    steering: str = ""
+    extra: tuple[str, ...] = field(default_factory=tuple)
+
+
+def ruler_percentage(top: int, bottom: int, count: int) -> str:
+    """Vim's ruler position word: "All", "Top", "Bot" or "NN%" (from the window's top)."""
+    if top <= 0 and bottom >= count - 1:
+        return "All"
+    if top <= 0:
+        return "Top"
+    if bottom >= count - 1:
+        return "Bot"
+    above = top
+    below = count - 1 - bottom
+    return f"{above * 100 // (above + below)}%"
+
+
+class StatusLine(Widget):
+    """One-row status line below the text."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, theme: Any = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.theme_obj: Any = theme if theme is not None else chrome.FallbackTheme()
+        self.info = StatusInfo()
+        self._text: Text | None = None
+
+    def set_theme(self, theme: Any) -> None:
+        """Draw with another theme."""
+        self.theme_obj = theme
+        self._text = None
+        self.refresh()
+
+    def update_info(self, info: StatusInfo) -> None:
+        """Show `info` (repaints only if something changed)."""
+        if info == self.info and self._text is not None:
+            return
+        self.info = info
+        self._text = None
+        self.refresh()
+
+    def _style(self, *scopes: str) -> Style:
+        return chrome.resolve(self.theme_obj, *scopes)
+
+    def build(self, width: int) -> Text:
+        """The status line as styled text `width` cells wide."""
+        info = self.info
+        base = self._style("ui.statusline")
+        label, scope = MODE_LABELS.get(info.mode, (info.mode.upper(), "ui.statusline.normal"))
+        left = Text(no_wrap=True, overflow="ellipsis")
+        left.append(f" {label} ", base + self._style(scope))
+        name = info.name + (" [+]" if info.modified else "") + (" [RO]" if info.readonly else "")
+        left.append(f" {name} ", base)
+        if info.pending:
+            left.append(f" {info.pending} ", base + Style(bold=True))
+        right = Text(no_wrap=True)
+        if info.steering:
+            right.append(f" {info.steering} ", base + self._style("ui.statusline.hint"))
+        if info.hint:
+            hint_scope = "ui.statusline.error" if info.hint_error else "ui.statusline.hint"
+            right.append(f" {info.hint} ", base + self._style(hint_scope))
+        for item in info.extra:
+            right.append(f" {item} ", base)
+        pct = ruler_percentage(info.top_row, info.bottom_row, info.line_count)
+        right.append(f" {info.row + 1}:{info.col + 1} ", base)
+        right.append(f" {pct:>3} ", base + self._style(scope))
+        room = width - cell_len(right.plain)
+        if cell_len(left.plain) > room:
+            left.truncate(max(0, room), overflow="ellipsis")
+        gap = max(0, width - cell_len(left.plain) - cell_len(right.plain))
+        line = Text(no_wrap=True)
+        line.append_text(left)
+        line.append(" " * gap, base)
+        line.append_text(right)
+        line.truncate(width)
+        return line
+
+    def render(self) -> Text:
+        """Textual render hook."""
+        if self._text is None or self._text.cell_len != self.size.width:
+            self._text = self.build(self.size.width)
+        return self._text
+
+    @property
+    def plain(self) -> str:
+        """The status line's text (for tests)."""
+        return self.build(max(self.size.width, 40)).plain
