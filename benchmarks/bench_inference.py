@@ -39,6 +39,9 @@ STORY = (
 )
 
 
+_TMP = tempfile.TemporaryDirectory(prefix="tinymorph-bench-")  # removed at exit
+
+
 def pick_model(arg: str | None) -> Path:
     if arg:
         return Path(arg)
@@ -47,7 +50,7 @@ def pick_model(arg: str | None) -> Path:
         return Path(env)
     from tinymorph_tui.testing.tiny_gguf import write_tiny_llama
 
-    return write_tiny_llama(Path(tempfile.mkdtemp()) / "tiny.gguf")
+    return write_tiny_llama(Path(_TMP.name) / "tiny.gguf")
 
 
 def context_of(backend: LocalBackend, n_tokens: int) -> str:

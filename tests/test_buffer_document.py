@@ -485,6 +485,31 @@ def test_marks_move_with_edits() -> None:
         doc.set_mark("b", 999)
 
 
+def test_undo_puts_squashed_marks_back() -> None:
+    doc = Document("0123456789")
+    doc.set_mark("a", 5)
+    doc.delete(3, 4)
+    assert doc.get_mark("a") == 3
+    doc.undo()
+    assert doc.get_mark("a") == 5
+    doc.redo()
+    assert doc.get_mark("a") == 3
+    doc.undo()
+    doc.delete_mark("a")
+    doc.redo()
+    assert doc.get_mark("a") is None
+
+
+def test_modified_is_true_after_dropped_undo_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(document_module, "UNDO_LEVELS", 2)
+    doc = Document("")
+    for ch in "abc":
+        doc.insert(len(doc), ch)
+    while doc.undo() is not None:
+        pass
+    assert doc.text() == "a" and doc.modified
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet="ab\n", min_size=1, max_size=30), edit_ops)
 def test_marks_stay_on_their_character(initial: str, ops: list) -> None:
@@ -506,3 +531,7 @@ def test_marks_stay_on_their_character(initial: str, ops: list) -> None:
         text = doc.text()
         if "@" in text:
             assert text.index("@") == mark
+    # Undoing everything puts the mark back where it was set.
+    while doc.undo() is not None:
+        pass
+    assert doc.get_mark("m") == tagged.index("@")

@@ -154,6 +154,11 @@ def test_out_of_range_arguments_raise() -> None:
         pt.delete(0, -1)
     with pytest.raises(IndexError):
         pt.line(2)
+    pt.line(1)  # the last line: no sequential-read state is left to misuse
+    with pytest.raises(IndexError):
+        pt.line(-1)
+    with pytest.raises(IndexError):
+        pt.position_of(-1)
     with pytest.raises(IndexError):
         pt.line_start(2)
     with pytest.raises(IndexError):
@@ -213,3 +218,50 @@ def test_byte_scan_matches_str_scan(text: str, chunk: int) -> None:
     fast = line_starts_from_utf8(text.encode("utf-8"), chunk=chunk)
     assert fast is not None
     assert list(fast) == list(scan_line_starts(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, edits)
+def test_position_of_matches_str_model(initial: str, ops: list) -> None:
+    with tiny_buffers():
+        pt = PieceTable(initial)
+        model = initial
+        for op in ops:
+            model = apply(pt, model, op)
+        for offset in range(len(model) + 1):
+            before = model[:offset]
+            expected = (before.count("\n"), offset - (before.rfind("\n") + 1))
+            assert pt.position_of(offset) == expected
+        with pytest.raises(IndexError):
+            pt.position_of(len(model) + 1)
+
+
+def test_ascii_byte_scan_matches_str_scan() -> None:
+    text = "ab\n\ncd\n" * 50
+    fast = line_starts_from_utf8(text.encode("ascii"), ascii_only=True, chunk=5)
+    assert fast is not None and list(fast) == list(scan_line_starts(text))
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts, edits)
+def test_automatic_compaction_keeps_the_text(initial: str, ops: list) -> None:
+    old = piece_table._COMPACT_BASE, piece_table._COMPACT_CHARS_PER_PIECE
+    piece_table._COMPACT_BASE, piece_table._COMPACT_CHARS_PER_PIECE = 3, 1000
+    try:
+        pt = PieceTable(initial)
+        model = initial
+        for op in ops:
+            model = apply(pt, model, op)
+            assert pt.check()["pieces"] <= 4
+            assert_same(pt, model)
+    finally:
+        piece_table._COMPACT_BASE, piece_table._COMPACT_CHARS_PER_PIECE = old
+
+
+def test_compact_rebuilds_one_piece() -> None:
+    pt = PieceTable("abc\ndef")
+    pt.insert(2, "X\n")
+    pt.delete(0, 1)
+    pt.compact()
+    assert pt.check()["pieces"] == 1
+    assert_same(pt, "bX\nc\ndef")

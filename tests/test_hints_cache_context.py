@@ -3,6 +3,9 @@ the adaptive debounce."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tinymorph_tui.hints.cache import HintCache, context_key, steering_key
 from tinymorph_tui.hints.context import (
     build_prompt,
@@ -123,3 +126,35 @@ def test_adaptive_debounce() -> None:
     fixed = AdaptiveDebounce(80, adaptive=False)
     fixed.observe_ttft(1)
     assert fixed.delay_ms == 80 and fixed.delay_s == 0.08
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    entries=st.lists(
+        st.tuples(st.text("ab ", max_size=8), st.text("ab ", min_size=1, max_size=6)),
+        max_size=6,
+    ),
+    prefix=st.text("ab ", max_size=14),
+    capacity=st.integers(1, 4),
+)
+def test_typed_through_lookup_matches_a_plain_search(
+    entries: list[tuple[str, str]], prefix: str, capacity: int
+) -> None:
+    cache = HintCache(capacity)
+    for anchor, text in entries:
+        cache.put(context_key(anchor, "", ()), text)
+    kept = {k: e.texts[0] for k, e in cache._entries.items()}  # after LRU eviction
+
+    def expected() -> tuple[str, int] | None:
+        key = context_key(prefix, "", ())
+        if key in kept:
+            return kept[key], 0
+        for back in range(1, min(8, len(prefix)) + 1):
+            key = context_key(prefix[: len(prefix) - back], "", ())
+            text = kept.get(key)
+            if text is not None and len(text) > back and text.startswith(prefix[-back:]):
+                return text, back
+        return None
+
+    hit = cache.lookup(prefix, "", (), lookback=8)
+    assert (None if hit is None else (hit[1].texts[0], hit[2])) == expected()

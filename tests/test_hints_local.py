@@ -73,15 +73,37 @@ async def test_stories_model_hint_accept_and_reuse(real_model_path: Path) -> Non
         ctl.on_edit(1, "Once upon a time", "")
         await settle(ctl)
         assert ctl.hint is not None, ctl.reason
-        assert ctl.hint.text == ", there was a little girl"
+        assert ctl.hint.text == ", there was a little girl"  # cut at 6 words
+        assert ctl.last_stats is not None and ctl.last_stats.ttft_ms > 0
         assert ctl.accept("word") == ","
         ctl.on_edit(2, "Once upon a time,", "")
         assert ctl.accept("all") == " there was a little girl"
         ctl.on_edit(3, "Once upon a time, there was a little girl", "")
-        await settle(ctl)
-        # The continuation was prefetched; its prompt reused the cached prefix.
+        # The continuation was prefetched: shown at once.
         assert ctl.hint is not None and ctl.hint.text.startswith(" named Lily")
-        assert ctl.last_stats is not None and (ctl.last_stats.cached_tokens or 0) > 0
+        await settle(ctl)
+    finally:
+        await ctl.aclose()
+        await backend.aclose()
+
+
+async def test_stories_model_prefix_is_reused_after_typing(real_model_path: Path) -> None:
+    backend = local.LocalBackend(real_model_path, n_threads=1, n_gpu_layers=0)
+    ctl = HintController(
+        backend, debounce_ms=5, adaptive_debounce=False, prefetch=False, temperature=0.0,
+        max_tokens=4, max_words=100,
+    )
+    text = "Once upon a time, there was a little girl named Lily. She loved to play"
+    try:
+        ctl.on_mode("insert")
+        ctl.on_edit(1, text, "")
+        await settle(ctl)
+        cold = ctl.last_stats
+        ctl.on_edit(2, text + "s", "", typed="s")  # does not match the hint: new request
+        await settle(ctl)
+        warm = ctl.last_stats
+        assert cold is not None and warm is not None and warm is not cold
+        assert (warm.cached_tokens or 0) >= 10
     finally:
         await ctl.aclose()
         await backend.aclose()

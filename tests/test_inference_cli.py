@@ -64,16 +64,41 @@ def test_unknown_setting_is_a_type_error() -> None:
 
 
 def test_complete_prints_text(tiny_model_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["complete", "--model", str(tiny_model_path), "--prompt", "the sea", "--max-tokens", "6", "--temperature", "0"])
+    rc = main(
+        [
+            "complete",
+            "--model",
+            str(tiny_model_path),
+            "--prompt",
+            "the sea",
+            "--max-tokens",
+            "6",
+            "--temperature",
+            "0",
+        ]
+    )
     out = capsys.readouterr()
     assert rc == 0
     assert out.out.strip() and out.out.endswith("\n")
 
 
-def test_complete_json(tiny_model_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_complete_json(
+    tiny_model_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     prompt = tmp_path / "p.txt"
     prompt.write_text("the little dog", encoding="utf-8")
-    args = ["complete", "--model", str(tiny_model_path), "--file", str(prompt), "--max-tokens", "5", "--seed", "3", "--json"]
+    args = [
+        "complete",
+        "--model",
+        str(tiny_model_path),
+        "--file",
+        str(prompt),
+        "--max-tokens",
+        "5",
+        "--seed",
+        "3",
+        "--json",
+    ]
     assert main(args) == 0
     first = json.loads(capsys.readouterr().out)
     assert main(args) == 0
@@ -84,11 +109,15 @@ def test_complete_json(tiny_model_path: Path, capsys: pytest.CaptureFixture[str]
     assert first["text"] == second["text"], "same seed, same text"
 
 
-def test_complete_from_stdin(tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_complete_from_stdin(
+    tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("once upon"))
-    assert main(["complete", "--model", str(tiny_model_path), "-", "--max-tokens", "3", "--json"]) == 0
+    assert (
+        main(["complete", "--model", str(tiny_model_path), "-", "--max-tokens", "3", "--json"]) == 0
+    )
     assert json.loads(capsys.readouterr().out)["tokens"] <= 3
 
 
@@ -126,7 +155,10 @@ def test_server_down_in_a_real_process() -> None:
     sock.close()
     result = run_cli("complete", "--server", f"http://127.0.0.1:{port}", "--prompt", "hi")
     assert result.returncode == 2
-    assert result.stderr == f"tinymorph complete: server down (connection refused at http://127.0.0.1:{port})\n"
+    assert (
+        result.stderr
+        == f"tinymorph complete: server down (connection refused at http://127.0.0.1:{port})\n"
+    )
 
 
 def test_bad_model_file_in_a_real_process(tmp_path: Path) -> None:
@@ -136,3 +168,30 @@ def test_bad_model_file_in_a_real_process(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"tinymorph complete: cannot load model {bad}: ")
     assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_complete_steers_with_a_catalog_feature(
+    tiny_model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import numpy as np
+
+    from tinymorph_tui.steering.catalog import FeatureCatalog, model_id
+    from tinymorph_tui.steering.feature import Feature
+
+    catalog = FeatureCatalog.for_model(tiny_model_path)
+    direction = np.random.default_rng(5).standard_normal(64).astype(np.float32) * 8
+    catalog.add(Feature(name="joy", model_id=model_id(tiny_model_path), layers={2: direction}))
+
+    def complete(*extra: str) -> dict[str, object]:
+        args = ["complete", "--model", str(tiny_model_path), "--prompt", "the sea", "--json"]
+        assert main([*args, "--max-tokens", "12", "--temperature", "0", *extra]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    plain, zero, steered = (
+        complete(),
+        complete("--feature", "joy=0"),
+        complete("--feature", "joy=2"),
+    )
+    assert zero["text"] == plain["text"]
+    assert steered["text"] != plain["text"]
+    assert steered["steering"] == {"joy": 2.0} and steered["steering_mode"] == "native"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,7 +18,7 @@ PROMPT = "once upon a time the little girl said to the dog"
 
 
 @pytest.fixture(scope="module")
-def tiny_backend(tiny_model_path: Path) -> LocalBackend:
+def tiny_backend(tiny_model_path: Path) -> Iterator[LocalBackend]:
     """One loaded tiny model shared by the module (loading is cheap, but not free)."""
     backend = LocalBackend(tiny_model_path, n_threads=1)
     backend.load_sync()
@@ -24,8 +26,9 @@ def tiny_backend(tiny_model_path: Path) -> LocalBackend:
     backend.close()
 
 
-def greedy(prompt: str = PROMPT, n: int = 12, **kw: object) -> CompletionRequest:
-    return CompletionRequest(prompt=prompt, max_tokens=n, temperature=0.0, **kw)  # type: ignore[arg-type]
+def greedy(prompt: str = PROMPT, n: int = 12, **kw: Any) -> CompletionRequest:
+    """A greedy request (deterministic text) for `n` tokens."""
+    return CompletionRequest(prompt=prompt, max_tokens=n, temperature=0.0, **kw)
 
 
 def steering_dims(backend: LocalBackend) -> tuple[int, int]:
@@ -63,10 +66,14 @@ async def test_max_tokens_respected(tiny_backend: LocalBackend) -> None:
 
 
 async def test_greedy_is_deterministic_and_seed_reproduces(tiny_backend: LocalBackend) -> None:
-    assert (await collect(tiny_backend, greedy())).text == (await collect(tiny_backend, greedy())).text
+    assert (await collect(tiny_backend, greedy())).text == (
+        await collect(tiny_backend, greedy())
+    ).text
 
     def sampled(seed: int) -> CompletionRequest:
-        return CompletionRequest(prompt=PROMPT, max_tokens=24, temperature=1.0, top_p=1.0, seed=seed)
+        return CompletionRequest(
+            prompt=PROMPT, max_tokens=24, temperature=1.0, top_p=1.0, seed=seed
+        )
 
     a = await collect(tiny_backend, sampled(7))
     b = await collect(tiny_backend, sampled(7))
@@ -123,9 +130,9 @@ async def test_prefix_is_reused_after_typing(tiny_backend: LocalBackend) -> None
     typed = await collect(tiny_backend, greedy(base + " big", n=4))
     assert typed.stats is not None and typed.stats.cached_tokens is not None
     assert typed.stats.cached_tokens >= n_prompt - 1
-    # An unrelated prompt reuses nothing but the start token.
+    # An unrelated prompt reuses only what it shares: the start token and a leading "▁".
     other = await collect(tiny_backend, greedy("dog cat", n=2))
-    assert other.stats is not None and other.stats.cached_tokens <= 1
+    assert other.stats is not None and other.stats.cached_tokens <= 2
 
 
 async def test_same_prompt_twice_gives_same_text_with_cache(tiny_backend: LocalBackend) -> None:
@@ -168,7 +175,9 @@ class FakeCatalog:
     """A catalog with one feature whose direction is a fixed random vector."""
 
     def __init__(self, n_layer: int, n_embd: int) -> None:
-        self.vec = np.random.default_rng(2).standard_normal((n_layer - 1) * n_embd).astype(np.float32)
+        self.vec = (
+            np.random.default_rng(2).standard_normal((n_layer - 1) * n_embd).astype(np.float32)
+        )
 
     def __contains__(self, name: object) -> bool:
         return name == "joy"
@@ -215,6 +224,15 @@ def test_wrong_size_control_vector_is_refused(tiny_backend: LocalBackend) -> Non
         tiny_backend.set_control_vector(np.zeros(10, dtype=np.float32))
 
 
+async def test_logit_bias_forces_a_token(tiny_backend: LocalBackend) -> None:
+    token = tiny_backend.tokenize("!")[-1]  # after the "▁" the tokenizer adds in front
+    assert tiny_backend.token_bytes(token) == b"!"
+    done = await collect(tiny_backend, greedy(n=6, logit_bias={token: 100.0}))
+    assert done.text == "!" * 6
+    sampled = CompletionRequest(prompt=PROMPT, max_tokens=6, seed=1, logit_bias={token: 100.0})
+    assert (await collect(tiny_backend, sampled)).text == "!" * 6
+
+
 async def test_stop_sequence_is_cut(tiny_backend: LocalBackend) -> None:
     full = (await collect(tiny_backend, greedy(n=24))).text
     stop = full[5:9]
@@ -254,6 +272,58 @@ async def test_load_reports_states(tiny_model_path: Path) -> None:
     await backend.load()
     await backend.aclose()
     assert states == ["loading", "ready"]
+
+
+@pytest.fixture(scope="module")
+def fim_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model with fill-in-the-middle token ids (three byte tokens stand in)."""
+    import gguf
+
+    from tinymorph_tui.testing.tiny_gguf import write_tiny_llama
+
+    original = gguf.GGUFWriter.add_unk_token_id
+
+    def add_unk_and_fim(self: gguf.GGUFWriter, id: int) -> None:
+        original(self, id)
+        self.add_uint32(gguf.Keys.Tokenizer.FIM_PRE_ID, 4)
+        self.add_uint32(gguf.Keys.Tokenizer.FIM_SUF_ID, 5)
+        self.add_uint32(gguf.Keys.Tokenizer.FIM_MID_ID, 6)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(gguf.GGUFWriter, "add_unk_token_id", add_unk_and_fim)
+    try:
+        return write_tiny_llama(tmp_path_factory.mktemp("fim") / "fim.gguf")
+    finally:
+        mp.undo()
+
+
+async def test_fill_in_the_middle_layout_and_prefix_reuse(fim_model_path: Path) -> None:
+    backend = LocalBackend(fim_model_path, n_threads=1)
+    try:
+        info = await backend.load()
+        assert info.fim
+        await collect(backend, greedy("the sea was", n=2, suffix=" and the sun"))
+        ids = [int(t) for t in backend._llm._input_ids]
+        pre, suf = backend.tokenize("the sea was"), backend.tokenize(" and the sun")
+        layout = [1, 4, *pre, 5, *suf, 6]  # <s> <PRE> prefix <SUF> suffix <MID>
+        assert ids[: len(layout)] == layout
+        # Typing at the cursor keeps the prefix (it comes first in the layout).
+        typed = await collect(backend, greedy("the sea was b", n=2, suffix=" and the sun"))
+        assert typed.stats is not None and typed.stats.cached_tokens >= 1 + len(pre)
+    finally:
+        await backend.aclose()
+
+
+async def test_closing_the_backend_stops_a_running_generation(tiny_model_path: Path) -> None:
+    backend = LocalBackend(tiny_model_path, n_threads=1)
+    stream = backend.stream(greedy(n=400))
+    assert (await stream.__anext__()).text
+    await backend.aclose()  # returns once the generation noticed and stopped
+    assert not backend.generating
+    rest = [c async for c in stream]
+    assert rest[-1].done and rest[-1].stats is not None and rest[-1].stats.tokens < 400
+    with pytest.raises(BackendError, match="closed"):
+        await collect(backend, greedy())
 
 
 @pytest.mark.model

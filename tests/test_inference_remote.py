@@ -30,6 +30,7 @@ class Script:
 
     mode: str = "ok"
     tinymorph: bool = False
+    health_tinymorph: bool = False  # announce via /health instead of /v1/models
     fail_first: int = 0  # answer 503 this many times before succeeding
     attempts: int = 0
     bodies: list[dict[str, Any]] = field(default_factory=list)
@@ -52,6 +53,8 @@ def make_app(script: Script) -> Starlette:
         return JSONResponse({"object": "list", "data": [entry]})
 
     async def health(request: Request) -> Response:
+        if script.health_tinymorph:
+            return JSONResponse({"status": "ok", "server": "tinymorph", "steering": True})
         return JSONResponse({"status": "ok"})
 
     async def completions(request: Request) -> Response:
@@ -67,6 +70,8 @@ def make_app(script: Script) -> Starlette:
             return JSONResponse({"error": {"message": "bad key"}}, status_code=401)
         if mode == "500":
             return JSONResponse({"error": {"message": "the GPU caught fire"}}, status_code=500)
+        if mode == "not_streamed":  # a server that ignores "stream": true
+            return JSONResponse({"choices": [{"text": "Whole answer."}]})
 
         async def events() -> AsyncIterator[bytes]:
             if mode == "malformed_sse":
@@ -82,11 +87,14 @@ def make_app(script: Script) -> Starlette:
                     await asyncio.sleep(3)
             final = piece("")
             final["choices"][0]["finish_reason"] = "length"
-            final["usage"] = {
-                "prompt_tokens": 7,
-                "completion_tokens": 5,
-                "prompt_tokens_details": {"cached_tokens": 6},
-            }
+            if mode == "llama_server":  # llama-server reports its cache in `timings`
+                final["timings"] = {"prompt_n": 2, "cache_n": 11, "predicted_n": 5}
+            else:
+                final["usage"] = {
+                    "prompt_tokens": 7,
+                    "completion_tokens": 5,
+                    "prompt_tokens_details": {"cached_tokens": 6},
+                }
             yield sse(final)
             yield b"data: [DONE]\n\n"
 
@@ -171,6 +179,22 @@ async def test_stop_sequence_is_cut_client_side(srv: LiveServer) -> None:
     finally:
         await backend.aclose()
     assert done.text == "Hello, wide"
+
+
+async def test_llama_server_timings_give_cached_tokens(srv: LiveServer) -> None:
+    srv.script.mode = "llama_server"
+    backend = RemoteBackend(srv.url)
+    done = await collect(backend, req())
+    await backend.aclose()
+    assert done.stats is not None and done.stats.cached_tokens == 11 and done.stats.tokens == 5
+
+
+async def test_server_ignoring_stream_flag_still_works(srv: LiveServer) -> None:
+    srv.script.mode = "not_streamed"
+    backend = RemoteBackend(srv.url)
+    done = await collect(backend, req())
+    await backend.aclose()
+    assert done.text == "Whole answer." and done.stats is not None and done.stats.tokens == 1
 
 
 async def test_refused_connection_is_server_down() -> None:
@@ -262,6 +286,14 @@ async def test_tinymorph_server_gets_native_steering(srv: LiveServer) -> None:
     assert "logit_bias" not in body
 
 
+async def test_tinymorph_server_found_by_health(srv: LiveServer) -> None:
+    srv.script.health_tinymorph = True
+    backend = RemoteBackend(srv.url)
+    info = await backend.probe()
+    await backend.aclose()
+    assert info.tinymorph and backend.steering_mode == "native" and info.model == "fake-model"
+
+
 async def test_stock_server_gets_logit_bias(srv: LiveServer) -> None:
     seen: list[dict[str, float]] = []
 
@@ -270,12 +302,12 @@ async def test_stock_server_gets_logit_bias(srv: LiveServer) -> None:
         return {42: 2.5, 7: -500.0}
 
     backend = RemoteBackend(srv.url, logit_bias_fn=bias)
-    await collect(backend, req(steering={"joy": 0.8, "gloom": 0.0}))
+    await collect(backend, req(steering={"joy": 0.8, "gloom": 0.0}, logit_bias={42: 1.0, 9: 3}))
     await backend.aclose()
     assert backend.steering_mode == "logit_bias"
     assert seen == [{"joy": 0.8}]
     body = srv.script.bodies[-1]
-    assert body["logit_bias"] == {"42": 2.5, "7": -100.0}
+    assert body["logit_bias"] == {"42": 3.5, "7": -100.0, "9": 3.0}
     assert "steering" not in body
     plain = RemoteBackend(srv.url)
     await collect(plain, req(steering={"joy": 1.0}))
@@ -299,3 +331,23 @@ def test_url_normalisation() -> None:
     assert normalize_url("http://gpu:8000/v1/") == "http://gpu:8000"
     with pytest.raises(BackendError, match="not a server URL"):
         normalize_url("ftp://x")
+
+
+def test_complete_command_against_the_server(
+    srv: LiveServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tinymorph_tui.cli import main
+
+    monkeypatch.setenv("TINYMORPH_API_KEY", KEY)
+    assert main(["complete", "--server", srv.url, "--prompt", "Say hi"]) == 0
+    assert capsys.readouterr().out == "Hello, wide world!\n"
+    assert srv.script.auth[-1] == f"Bearer {KEY}"
+    assert main(["complete", "--server", srv.url, "--prompt", "Say hi", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["text"] == "Hello, wide world!" and out["tokens"] == 5
+    assert out["cached_tokens"] == 6
+    # A stock server without a logit-bias converter cannot be steered: say so, exit 2.
+    assert main(["complete", "--server", srv.url, "--prompt", "x", "--feature", "joy=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tinymorph complete: ") and "cannot apply steering" in err
+    assert KEY not in err

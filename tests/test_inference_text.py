@@ -95,7 +95,17 @@ async def events(*items: str) -> list[str]:
 
 
 async def test_sse_events_comments_and_multiline_data() -> None:
-    got = await events(": keep-alive", "event: message", 'data: {"a":1}', "", "data:x", "data: y", "", "data: [DONE]", "")
+    got = await events(
+        ": keep-alive",
+        "event: message",
+        'data: {"a":1}',
+        "",
+        "data:x",
+        "data: y",
+        "",
+        "data: [DONE]",
+        "",
+    )
     assert got == ['{"a":1}', "x\ny", "[DONE]"]
 
 

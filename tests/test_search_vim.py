@@ -31,15 +31,25 @@ for s:c in s:cases
   silent! %delete _
   call setline(1, s:c.lines)
   exe 'set ' . s:c.opts
+  if has_key(s:c, 'reset')
+    exe s:c.reset
+  endif
   let @/ = ''
   call cursor(s:c.row + 1, 1)
   call setcursorcharpos(s:c.row + 1, s:c.col + 1)
+  let s:p = getcurpos()
+  let s:p[4] = virtcol('.')
+  call setpos('.', s:p)
   let v:errmsg = ''
   let v:warningmsg = ''
   let s:err = ''
   for s:k in s:c.keys
     try
-      exe 'normal! ' . s:k
+      if s:k[0] == ':'
+        exe s:k[1:]
+      else
+        exe 'normal! ' . s:k
+      endif
     catch
       let s:err = substitute(v:exception, '^Vim[^:]*:', '', '')
     endtry
@@ -54,7 +64,10 @@ qa!
 
 
 def run_vim(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run cases in one Vim process; each case: lines, row, col, opts, keys (list)."""
+    """Run cases in one Vim process; each case: lines, row, col, opts, keys (list).
+
+    A key string starting with ":" runs as an ex command (`:exe`), others as `:normal!`.
+    """
     assert VIM is not None
     with tempfile.TemporaryDirectory() as tmp:
         inp = Path(tmp, "in.json")

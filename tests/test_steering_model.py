@@ -10,7 +10,12 @@ import pytest
 from tinymorph_tui.steering.capture import ResidualCapture
 from tinymorph_tui.steering.catalog import FeatureCatalog
 from tinymorph_tui.steering.feature import FeatureError
-from tinymorph_tui.steering.logit_bias import LOGIT_EFFECT_TOP, logit_lens
+from tinymorph_tui.steering.logit_bias import (
+    BIAS_PER_UNIT,
+    LOGIT_EFFECT_TOP,
+    logit_bias,
+    logit_lens,
+)
 from tinymorph_tui.steering.mixer import apply_control_vector, control_vector
 from tinymorph_tui.steering.sources import define_contrastive
 
@@ -74,12 +79,21 @@ def test_define_makes_an_n_embd_direction(tiny_model_path: Path) -> None:
     np.testing.assert_array_equal(stored.layers[2], feature.layers[2])
     # It is the mean difference of token-mean activations (BOS excluded).
     with ResidualCapture(tiny_model_path) as cap:
-        means = {t: cap.example_means(t, [2])[2] for t in
-                 ("happy joy love", "the sun and joy", "sad dark rain", "the dark sad")}
+        means = {
+            t: cap.example_means(t, [2])[2]
+            for t in ("happy joy love", "the sun and joy", "sad dark rain", "the dark sad")
+        }
     expect = (means["happy joy love"] + means["the sun and joy"]) / 2 - (
         means["sad dark rain"] + means["the dark sad"]
     ) / 2
     np.testing.assert_allclose(feature.layers[2], expect, rtol=1e-4, atol=1e-5)
+    # Its logit-lens effect becomes a bounded logit_bias for stock servers; sign follows scale.
+    bias = logit_bias(cat, {"joy": 1.0})
+    promoted, suppressed = feature.logit_effect[0][0], feature.logit_effect[LOGIT_EFFECT_TOP][0]
+    assert bias[promoted] > 0 > bias[suppressed]
+    assert max(abs(v) for v in bias.values()) == pytest.approx(BIAS_PER_UNIT)
+    flipped = logit_bias(cat, {"joy": -2.0})
+    assert flipped[promoted] == pytest.approx(-2 * bias[promoted], abs=2e-3)
     with pytest.raises(FeatureError, match="cannot be steered"):
         define_contrastive(cat, "bad", ["a"], ["b"], [0])
     with pytest.raises(FeatureError, match="cannot be steered"):
@@ -124,7 +138,9 @@ def test_scale_zero_is_unsteered_and_scale_changes_output(tiny_model_path: Path)
     n_layer, n_embd = llama_cpp.llama_model_n_layer(llm.model), llm.n_embd()
     plain_tokens, plain = _greedy_logits(llm, "the sea", 6)
     assert control_vector(cat, {"joy": 0.0}, n_layer, n_embd) is None
-    apply_control_vector(llm.ctx, control_vector(cat, {"joy": 0.0}, n_layer, n_embd), n_layer, n_embd)
+    apply_control_vector(
+        llm.ctx, control_vector(cat, {"joy": 0.0}, n_layer, n_embd), n_layer, n_embd
+    )
     zero_tokens, zero = _greedy_logits(llm, "the sea", 6)
     assert zero_tokens == plain_tokens
     np.testing.assert_array_equal(zero, plain)

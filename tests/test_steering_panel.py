@@ -161,3 +161,33 @@ async def test_render_draws_sliders() -> None:
         assert "sad" in text and "-0.5" in text
         assert "│███" in text
         assert "▐│" in text or "█│" in text
+
+
+class _FakeBackend:
+    """What the app hands the panel: a backend with a model path (and no catalog yet)."""
+
+    def __init__(self, model_path: object) -> None:
+        self.model_path = model_path
+
+
+async def test_catalog_from_backend_and_escape_closes(tiny_model_path) -> None:  # type: ignore[no-untyped-def]
+    closed: list[bool] = []
+
+    class App2(PanelApp):
+        def compose(self) -> ComposeResult:
+            yield FeaturePanel(backend=_FakeBackend(tiny_model_path), config=None, controller=None)
+
+        def on_feature_panel_closed(self, _message: FeaturePanel.Closed) -> None:
+            closed.append(True)
+
+    cat = FeatureCatalog.for_model(tiny_model_path)
+    cat.add(Feature("waves", cat.model_id, {1: np.ones(64)}, label="the sea"))
+    app = App2(None)
+    async with app.run_test() as pilot:
+        panel = app.query_one(FeaturePanel)
+        assert panel.catalog is not None and panel.catalog.model_id == cat.model_id
+        await pilot.press("slash", "s", "e", "a", "enter")
+        assert panel.features == {"waves": 0.0}
+        await pilot.press("escape")
+        await pilot.pause()
+    assert closed == [True]

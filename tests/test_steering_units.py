@@ -115,8 +115,13 @@ def test_hook_names_map_to_llama_cpp_layers(hook: str, layer: int) -> None:
 
 @pytest.mark.parametrize(
     "hook",
-    ["blocks.0.hook_resid_post", "blocks.1.hook_resid_pre", "blocks.0.hook_resid_pre",
-     "blocks.3.attn.hook_z", "hook_embed"],
+    [
+        "blocks.0.hook_resid_post",
+        "blocks.1.hook_resid_pre",
+        "blocks.0.hook_resid_pre",
+        "blocks.3.attn.hook_z",
+        "hook_embed",
+    ],
 )
 def test_unsteerable_hooks_are_refused(hook: str) -> None:
     with pytest.raises(FeatureError):
@@ -131,15 +136,21 @@ def test_parse_rows() -> None:
             parse_rows(bad, 20)
 
 
-def _saelens_dir(tmp_path: Path, hook: str, d_sae: int = 12, d_in: int = 8) -> tuple[Path, np.ndarray]:
+def _saelens_dir(
+    tmp_path: Path, hook: str, d_sae: int = 12, d_in: int = 8
+) -> tuple[Path, np.ndarray]:
     from safetensors.numpy import save_file
 
     folder = tmp_path / "sae"
     folder.mkdir(parents=True)
     w_dec = np.random.default_rng(1).standard_normal((d_sae, d_in)).astype(np.float32)
     save_file(
-        {"W_dec": w_dec, "W_enc": w_dec.T.copy(), "b_enc": np.zeros(d_sae, np.float32),
-         "b_dec": np.zeros(d_in, np.float32)},
+        {
+            "W_dec": w_dec,
+            "W_enc": w_dec.T.copy(),
+            "b_enc": np.zeros(d_sae, np.float32),
+            "b_dec": np.zeros(d_in, np.float32),
+        },
         str(folder / "sae_weights.safetensors"),
     )
     (folder / "cfg.json").write_text(json.dumps({"hook_name": hook, "d_in": d_in, "d_sae": d_sae}))
@@ -167,7 +178,9 @@ def test_saelens_metadata_hook_and_bf16(tmp_path: Path) -> None:
     (folder / "sae_weights.safetensors").write_bytes(
         len(blob).to_bytes(8, "little") + blob + bf16.tobytes()
     )
-    (folder / "cfg.json").write_text(json.dumps({"metadata": {"hook_name": "blocks.1.hook_resid_post"}}))
+    (folder / "cfg.json").write_text(
+        json.dumps({"metadata": {"hook_name": "blocks.1.hook_resid_post"}})
+    )
     sae = load_sae_rows(folder, "0-3")
     assert sae.layer == 1
     expect = (bf16.astype(np.uint32) << 16).view(np.float32)
@@ -202,12 +215,16 @@ def test_sae_import_errors(tmp_path: Path) -> None:
 
 def test_neuronpedia_labels(tmp_path: Path) -> None:
     path = tmp_path / "labels.json"
-    path.write_text(json.dumps([
-        {"index": "3", "description": "  references to the\nsea "},
-        {"index": 3, "description": "second explanation loses"},
-        {"index": 5, "description": "joy"},
-        {"description": "no index"},
-    ]))
+    path.write_text(
+        json.dumps(
+            [
+                {"index": "3", "description": "  references to the\nsea "},
+                {"index": 3, "description": "second explanation loses"},
+                {"index": 5, "description": "joy"},
+                {"description": "no index"},
+            ]
+        )
+    )
     assert load_neuronpedia_labels(path) == {3: "references to the sea", 5: "joy"}
     path.write_text("{oops")
     with pytest.raises(FeatureError, match="bad JSON"):
@@ -227,6 +244,7 @@ def test_catalog_add_get_remove_and_permissions() -> None:
     np.testing.assert_array_equal(f.layers[2], vec)
     assert f.logit_effect == [(5, " fun", 1.5)]
     assert stat.S_IMODE(cat.root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cat.root.parent.stat().st_mode) == 0o700
     for path in cat.root.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert again.names() == ["joy"] and "joy" in again
@@ -261,8 +279,12 @@ def test_model_id_is_stable_and_content_based(tmp_path: Path) -> None:
 def test_fuzzy_search_ranks_subsequences() -> None:
     assert fuzzy_score("xyz", "joy") is None
     assert fuzzy_score("", "joy") == 0.0
-    assert fuzzy_rank("joy", [("joyless", "joyless and grey"), ("joy", "joy"), ("j-o-y", "j o y")]) == [
-        "joy", "joyless", "j-o-y",
+    assert fuzzy_rank(
+        "joy", [("joyless", "joyless and grey"), ("joy", "joy"), ("j-o-y", "j o y")]
+    ) == [
+        "joy",
+        "joyless",
+        "j-o-y",
     ]
     cat = _catalog()
     cat.add(Feature("sea", "x", {1: _vec()}, label="the ocean, waves"))
@@ -319,14 +341,23 @@ def test_control_vector_none_when_nothing_active() -> None:
 
 
 def test_steering_key_ignores_zeros_and_order() -> None:
-    assert steering_key({"b": 0.5, "a": 0.0, "c": -1.0}) == steering_key({"c": -1.0, "b": 0.50000001})
+    assert steering_key({"b": 0.5, "a": 0.0, "c": -1.0}) == steering_key(
+        {"c": -1.0, "b": 0.50000001}
+    )
     assert steering_key(None) == () == steering_key({"a": 0.0})
     assert active_features({"x": 1, "y": 0}) == {"x": 1.0}
 
 
 def test_logit_bias_combines_and_bounds() -> None:
     cat = _catalog()
-    cat.add(Feature("joy", "x", {1: _vec()}, logit_effect=[(10, "fun", 2.0), (11, "play", 1.0), (12, "cry", -2.0)]))
+    cat.add(
+        Feature(
+            "joy",
+            "x",
+            {1: _vec()},
+            logit_effect=[(10, "fun", 2.0), (11, "play", 1.0), (12, "cry", -2.0)],
+        )
+    )
     cat.add(Feature("sad", "x", {1: _vec()}, logit_effect=[(12, "cry", 4.0), (10, "fun", -4.0)]))
     bias = logit_bias(cat, {"joy": 1.0})
     assert bias == {10: BIAS_PER_UNIT, 11: BIAS_PER_UNIT / 2, 12: -BIAS_PER_UNIT}
@@ -358,3 +389,65 @@ def test_presets_persist() -> None:
         save_preset("m", "x", {"a": float("inf")})
     assert delete_preset("m", "Bold") and not delete_preset("m", "Bold")
     assert list_presets("m") == ["calm sea"]
+
+
+# -- logit lens over quantised and tied output matrices --------------------------------
+
+
+def _lens_gguf(path: Path, w: np.ndarray, *, quantize: bool, tied: bool) -> Path:
+    import gguf
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    tokens = ["<unk>", "<s>", "</s>"] + [f"\u2581w{i}" for i in range(w.shape[0] - 3)]
+    writer.add_token_list(tokens)
+    writer.add_token_types([2, 3, 3] + [1] * (w.shape[0] - 3))
+    name = "token_embd.weight" if tied else "output.weight"
+    if quantize:
+        q = gguf.quants.quantize(w, gguf.GGMLQuantizationType.Q8_0)
+        writer.add_tensor(name, q, raw_shape=q.shape, raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+    else:
+        writer.add_tensor(name, w)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+@pytest.mark.parametrize("quantize, tied", [(True, False), (False, True)])
+def test_logit_lens_dequantises_and_uses_tied_embeddings(
+    tmp_path: Path, quantize: bool, tied: bool
+) -> None:
+    import gguf
+
+    from tinymorph_tui.steering.logit_bias import logit_lens
+
+    w = np.random.default_rng(9).standard_normal((40, 64)).astype(np.float32)
+    path = _lens_gguf(tmp_path / "m.gguf", w, quantize=quantize, tied=tied)
+    ref = (
+        gguf.quants.dequantize(
+            gguf.quants.quantize(w, gguf.GGMLQuantizationType.Q8_0), gguf.GGMLQuantizationType.Q8_0
+        )
+        if quantize
+        else w
+    )
+    d = np.random.default_rng(1).standard_normal(64).astype(np.float32)
+    (effect,) = logit_lens(path, d[None, :], top=4)
+    scores = ref @ d
+    scores[:3] = np.nan  # special tokens are never reported
+    best = np.argsort(-np.nan_to_num(scores, nan=-np.inf))[:4]
+    assert [t for t, _, _ in effect[:4]] == best.tolist()
+    assert effect[0][1] == f" w{best[0] - 3}"  # SentencePiece "\u2581" shown as a space
+    np.testing.assert_allclose([w_ for _, _, w_ in effect[:4]], scores[best], rtol=1e-4)
+
+
+def test_add_many_checks_all_before_writing(tiny_model_path: Path) -> None:
+    cat = FeatureCatalog.for_model(tiny_model_path)
+    good = [Feature(f"g{i}", "x", {1: _vec(64)}) for i in range(3)]
+    with pytest.raises(FeatureError, match="n_embd"):
+        cat.add_many([*good, Feature("bad", "x", {1: _vec(8)})])
+    assert cat.names() == []
+    with pytest.raises(FeatureError, match="already exists"):
+        cat.add_many([good[0], good[0]])
+    cat.add_many(good)
+    assert cat.names() == ["g0", "g1", "g2"]

@@ -6,18 +6,60 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinymorph_tui.syntax import highlight_text
-from tinymorph_tui.syntax.chunks import front_matter_state, split_lines
+from tinymorph_tui.syntax.chunks import front_matter_state, split_lines, split_text
 
 FULL = 10**12  # min_bytes so large that the text is one chunk
 
 LINES = [
-    "", "", "", " ", "# Heading *em*", "## Second", "###### six", "Setext", "===", "---",
-    "plain words and more", "*em* **strong** `code` ~~del~~", "[link](http://x.y) <http://a.b>",
-    "- item", "- [ ] task", "  - nested item", "1. first", "2) second", "    indented code",
-    "> quote", "> > deep", ">", "lazy continuation", "```", "```python", "def f(): return 1",
-    "~~~", "~~~ruby", "````", "<!-- comment", "-->", "<div>", "</div>", "<script>", "</script>",
-    "<?php", "?>", "| a | b |", "|---|---|", "| 1 | 2 |", "[r]: http://example.org 'title'",
-    "+++", "title: x", "\tTabbed", "  two spaces", "\\* escaped", "***", "<br/>", "&amp; &#35;",
+    "",
+    "",
+    "",
+    " ",
+    "# Heading *em*",
+    "## Second",
+    "###### six",
+    "Setext",
+    "===",
+    "---",
+    "plain words and more",
+    "*em* **strong** `code` ~~del~~",
+    "[link](http://x.y) <http://a.b>",
+    "- item",
+    "- [ ] task",
+    "  - nested item",
+    "1. first",
+    "2) second",
+    "    indented code",
+    "> quote",
+    "> > deep",
+    ">",
+    "lazy continuation",
+    "```",
+    "```python",
+    "def f(): return 1",
+    "~~~",
+    "~~~ruby",
+    "````",
+    "<!-- comment",
+    "-->",
+    "<div>",
+    "</div>",
+    "<script>",
+    "</script>",
+    "<?php",
+    "?>",
+    "| a | b |",
+    "|---|---|",
+    "| 1 | 2 |",
+    "[r]: http://example.org 'title'",
+    "+++",
+    "title: x",
+    "\tTabbed",
+    "  two spaces",
+    "\\* escaped",
+    "***",
+    "<br/>",
+    "&amp; &#35;",
 ]
 
 
@@ -63,3 +105,20 @@ def test_forced_split_inside_a_fence_keeps_code_highlighting() -> None:
 def test_chunked_highlights_equal_full_parse(lines: list[str]) -> None:
     text = "\n".join(lines) + "\n"
     assert highlight_text(text, min_bytes=1) == highlight_text(text, min_bytes=FULL)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from([*LINES, "x" * 50, "y" * 120]), max_size=50),
+    st.integers(1, 200),
+    st.integers(1, 400),
+    st.booleans(),
+)
+def test_fast_text_splitter_matches_line_splitter(
+    lines: list[str], min_bytes: int, max_bytes: int, final_newline: bool
+) -> None:
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    all_lines = text.split("\n")
+    front = front_matter_state(all_lines)
+    by_line, _ = split_lines(all_lines, min_bytes=min_bytes, max_bytes=max_bytes, front=front)
+    assert split_text(text, min_bytes=min_bytes, max_bytes=max_bytes, front=front) == by_line

@@ -39,7 +39,9 @@ def test_emphasis_strong_strike_code() -> None:
 
 
 def test_links_urls_images() -> None:
-    got = scoped('see [the site](https://example.org "T") and <https://a.b> ![pic](p.png) [ref][r]\n')
+    got = scoped(
+        'see [the site](https://example.org "T") and <https://a.b> ![pic](p.png) [ref][r]\n'
+    )
     assert ("the site", "markup.link.text") in got
     assert ("https://example.org", "markup.link.url") in got
     assert ('"T"', "markup.link.title") in got

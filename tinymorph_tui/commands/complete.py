@@ -22,14 +22,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the `complete` options."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--model", metavar="PATH", help="GGUF model run in process (llama.cpp)")
-    where.add_argument("--server", metavar="URL", help="OpenAI-compatible server (TINYMORPH_API_KEY)")
+    where.add_argument(
+        "--server", metavar="URL", help="OpenAI-compatible server (TINYMORPH_API_KEY)"
+    )
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--prompt", metavar="TEXT", help="the text to continue")
     source.add_argument("--file", metavar="PATH", help="read the text to continue from a file")
     source.add_argument("stdin", nargs="?", choices=["-"], help="- reads the text from stdin")
-    parser.add_argument("--max-tokens", type=int, default=64, metavar="N", help="tokens to generate (64)")
-    parser.add_argument("--temperature", type=float, default=0.7, metavar="T", help="0 = greedy (0.7)")
-    parser.add_argument("--top-p", type=float, default=0.95, metavar="P", help="nucleus sampling (0.95)")
+    parser.add_argument(
+        "--max-tokens", type=int, default=64, metavar="N", help="tokens to generate (64)"
+    )
+    parser.add_argument(
+        "--temperature", type=float, default=0.7, metavar="T", help="0 = greedy (0.7)"
+    )
+    parser.add_argument(
+        "--top-p", type=float, default=0.95, metavar="P", help="nucleus sampling (0.95)"
+    )
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="sampling seed")
     parser.add_argument(
         "--stop", action="append", default=[], metavar="S", help="stop sequence (repeatable)"
@@ -87,21 +95,8 @@ def _read_prompt(args: argparse.Namespace) -> str:
     raise _Usage("nothing to continue: give --prompt TEXT, --file PATH or - (stdin)")
 
 
-def _catalog_for(model: str | None) -> Any:
-    """The model's feature catalog, or None when steering support is not installed."""
-    if model is None:
-        return None
-    try:
-        from tinymorph_tui.steering.catalog import FeatureCatalog
-    except ImportError:
-        return None
-    try:
-        return FeatureCatalog.for_model(model)
-    except Exception:  # an unreadable catalog: steering requests then name the feature
-        return None
-
-
-def _make(args: argparse.Namespace, features: dict[str, float] | None) -> Any:
+def _make(args: argparse.Namespace) -> Any:
+    """The backend the flags (or the environment) ask for."""
     from tinymorph_tui.inference.factory import make_backend, resolve_source
 
     source = resolve_source(args.model, args.server)
@@ -112,8 +107,8 @@ def _make(args: argparse.Namespace, features: dict[str, float] | None) -> Any:
         )
     kind, where = source
     if kind == "model":
-        catalog = _catalog_for(where) if features else None
-        return make_backend(model=where, catalog=catalog, n_ctx=args.n_ctx, n_gpu_layers=args.n_gpu_layers)
+        # The backend opens the model's own feature catalog when steering asks for one.
+        return make_backend(model=where, n_ctx=args.n_ctx, n_gpu_layers=args.n_gpu_layers)
     return make_backend(server=where)
 
 
@@ -134,7 +129,7 @@ async def _load_with_progress(backend: Any, quiet: bool) -> None:
 
 
 async def _run(args: argparse.Namespace, prompt: str, features: dict[str, float] | None) -> int:
-    backend = _make(args, features)
+    backend = _make(args)
     try:
         await _load_with_progress(backend, quiet=args.json)
         if features and any(features.values()):

@@ -29,17 +29,20 @@ _STAGE_TEXT = {
 }
 
 
-def _add_model(p: argparse.ArgumentParser, required_hint: bool = True) -> None:
+def _add_model(p: argparse.ArgumentParser, dest: str = "model") -> None:
+    # No default here: argparse lets a subparser's default overwrite a value given before
+    # the action, so the TINYMORPH_MODEL fallback is applied in `_catalog`.
     p.add_argument(
         "--model",
+        dest=dest,
         metavar="PATH",
-        default=os.environ.get("TINYMORPH_MODEL"),
         help="GGUF model whose catalog to use (default: $TINYMORPH_MODEL)",
     )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the `features` actions to `parser`."""
+    _add_model(parser, dest="model_before_action")
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     p = sub.add_parser("define", help="define a feature from contrastive examples (CAA)")
@@ -52,7 +55,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--negative-file", metavar="FILE", help="negative examples, one per paragraph")
     p.add_argument("--label", default="", help="a description shown in the panel")
 
-    p = sub.add_parser("import-cvec", help="import a control-vector GGUF (repeng, cvector-generator)")
+    p = sub.add_parser(
+        "import-cvec", help="import a control-vector GGUF (repeng, cvector-generator)"
+    )
     p.add_argument("file")
     p.add_argument("--name", required=True)
     p.add_argument("--label", default="")
@@ -96,9 +101,14 @@ class _Fail(Exception):
 def _catalog(args: argparse.Namespace) -> FeatureCatalog:
     from tinymorph_tui.steering.catalog import FeatureCatalog
 
-    if not args.model:
+    chosen = (
+        getattr(args, "model", None)
+        or getattr(args, "model_before_action", None)
+        or os.environ.get("TINYMORPH_MODEL")
+    )
+    if not chosen:
         raise _Fail("no model: pass --model PATH or set TINYMORPH_MODEL")
-    path = Path(args.model)
+    path = Path(chosen)
     if not path.is_file():
         raise _Fail(f"{path}: no such model file")
     catalog = FeatureCatalog.for_model(path)
@@ -145,7 +155,7 @@ def _paragraphs(path: str) -> list[str]:
 def _layers(spec: str) -> list[int]:
     from tinymorph_tui.steering.sae import parse_rows
 
-    return parse_rows(spec, 1 << 16)
+    return parse_rows(spec, 1 << 16, "layer")
 
 
 def _bar(value: float, peak: float, width: int = 20) -> str:
@@ -159,7 +169,9 @@ def _bar(value: float, peak: float, width: int = 20) -> str:
 
 
 def _token_repr(text: str) -> str:
-    return repr(text)[1:-1] if text.strip() != text or not text.isprintable() else text
+    """A token made visible: spaces as "␣", control characters escaped."""
+    shown = text.replace(" ", "␣")
+    return shown if shown.isprintable() else repr(shown)[1:-1]
 
 
 def _cmd_define(args: argparse.Namespace) -> int:
@@ -227,7 +239,10 @@ def _describe(catalog: FeatureCatalog, names: list[str]) -> None:
         layers = ",".join(str(x) for x in meta.get("layers", []))
         label = meta.get("label", "")
         label = "" if label == name else label
-        print(f"{name:<{width}}  L{layers:<6} {meta.get('source', '')}" + (f"  — {label}" if label else ""))
+        print(
+            f"{name:<{width}}  L{layers:<6} {meta.get('source', '')}"
+            + (f"  — {label}" if label else "")
+        )
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -260,7 +275,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
     residual = catalog.residual_norms()
     print("\nper-layer norm (relative to the typical residual norm):")
     ratios = {
-        layer: n / residual[layer] if residual.get(layer) else n for layer, n in feature.norm.items()
+        layer: n / residual[layer] if residual.get(layer) else n
+        for layer, n in feature.norm.items()
     }
     peak = max(ratios.values(), default=0.0)
     for layer, ratio in ratios.items():

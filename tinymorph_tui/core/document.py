@@ -28,15 +28,18 @@ given to ``end_group``.
 Marks are offsets that follow the text: an edit before a mark shifts it, an
 insertion exactly at a mark pushes it right (it stays on its character), and
 a deletion covering a mark moves it to the start of the deletion (Vim keeps
-such a mark on the line where the deleted text was).
+such a mark on the line where the deleted text was). Undo puts marks back
+where they were before the step and redo where they were after it, as Vim's
+undo does for named marks.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,13 +93,24 @@ class _Edit:
 
 @dataclass(slots=True)
 class _Group:
-    """One undo step."""
+    """One undo step.
+
+    A cursor the editor gave (begin_group/end_group) wins; otherwise the
+    offset is turned into (row, col) when undo/redo needs it, which is when
+    the text is again the one the offset was taken in.
+    """
 
     edits: list[_Edit]
     cursor_before: Cursor
+    before_offset: int
     cursor_after: Cursor
+    after_offset: int
     # Identifies the text state after this group (see Document._state).
     seq: int
+    # Marks as they were before the group and after it (filled by undo), which
+    # undo/redo put back as Vim does: a mark a deletion squashed returns.
+    marks_before: dict[str, int] | None = None
+    marks_after: dict[str, int] | None = None
 
 
 def _advance(point: Point, text: str) -> Point:
@@ -131,6 +145,8 @@ class Document:
         self._depth = 0
         self._seq = 0
         self._saved_state = 0
+        # The state under the oldest kept undo step (not 0 once steps were dropped).
+        self._base_state = 0
 
     # ------------------------------------------------------------------ loading
 
@@ -175,6 +191,7 @@ class Document:
             data = data[len(BOM):]
         crlf = data.count(b"\r\n")
         newline = "\n"
+        # Only a file with CRLFs needs its bare LFs counted.
         if crlf and crlf > data.count(b"\n") - crlf:
             newline = "\r\n"
             data = data.replace(b"\r\n", b"\n")
@@ -183,7 +200,8 @@ class Document:
             text = data.decode("utf-8")
             errors = False
             if len(data) >= (1 << 20):
-                starts = line_starts_from_utf8(data)
+                # Index the lines from the bytes: much faster than scanning the str.
+                starts = line_starts_from_utf8(data, ascii_only=text.isascii())
         except UnicodeDecodeError:
             text = data.decode("utf-8", "surrogateescape")
             errors = True
@@ -205,8 +223,10 @@ class Document:
             data = text.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError as err:
             bad = err.object[err.start]
+            where = self._pt.position_of(self._pt.text().find(bad))
             raise DocumentError(
-                f"cannot encode character U+{ord(bad):04X} at offset {err.start} as UTF-8"
+                f"cannot encode character U+{ord(bad):04X} (line {where[0] + 1}, "
+                f"column {where[1] + 1}) as UTF-8"
             ) from None
         return BOM + data if self.has_bom else data
 
@@ -226,24 +246,24 @@ class Document:
         if real.is_dir():
             raise DocumentError(f"cannot write {target}: it is a directory")
         try:
-            old_mode: int | None = stat.S_IMODE(os.stat(real).st_mode)
+            old: os.stat_result | None = os.stat(real)
         except FileNotFoundError:
-            old_mode = None
+            old = None
         except OSError as err:
             raise DocumentError(f"cannot write {target}: {err.strerror or err}") from None
-        tmp = None
+        tmp: Path | None = None
         try:
-            fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+            tmp, fd = _create_temp(real)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            if old_mode is None:
-                # mkstemp makes 0600 files; a new file gets the usual 0666 & ~umask.
-                umask = os.umask(0)
-                os.umask(umask)
-                old_mode = 0o666 & ~umask
-            os.chmod(tmp, old_mode)
+            if old is not None:
+                os.chmod(tmp, stat.S_IMODE(old.st_mode))
+                if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+                    # Keep the owner when we may (root editing a user's file).
+                    with contextlib.suppress(OSError):
+                        os.chown(tmp, old.st_uid, old.st_gid)
             os.replace(tmp, real)
             tmp = None
         except OSError as err:
@@ -318,8 +338,7 @@ class Document:
 
     def position_of(self, offset: int) -> Point:
         """(row, col) of ``offset``."""
-        row = self._pt.line_of(offset)
-        return (row, offset - self._pt.line_start(row))
+        return self._pt.position_of(offset)
 
     # -------------------------------------------------------------------- edits
 
@@ -341,16 +360,13 @@ class Document:
         deleted = self._pt.slice(start, end) if end > start else ""
         if deleted == s:
             return
-        start_point = self.position_of(start)
-        self._record(_Edit(start, deleted, s), start_point)
-        self._apply(start, deleted, s, start_point)
+        self._record(_Edit(start, deleted, s))
+        self._apply(start, deleted, s)
 
-    def _apply(self, start: int, deleted: str, inserted: str,
-               start_point: Point | None = None) -> None:
+    def _apply(self, start: int, deleted: str, inserted: str) -> None:
         """Change the text, move marks, bump the version and tell the listeners."""
         pt = self._pt
-        if start_point is None and self._listeners:
-            start_point = self.position_of(start)
+        start_point = pt.position_of(start) if self._listeners else (0, 0)
         old_end = start + len(deleted)
         if deleted:
             pt.delete(start, len(deleted))
@@ -368,7 +384,6 @@ class Document:
                     marks[name] = start
         self.version += 1
         if self._listeners:
-            assert start_point is not None
             event = EditEvent(
                 start, old_end, new_end,
                 start_point, _advance(start_point, deleted), _advance(start_point, inserted),
@@ -381,24 +396,25 @@ class Document:
 
     def _state(self) -> int:
         """A number naming the current text among the undo history's states."""
-        return self._undo[-1].seq if self._undo else 0
+        return self._undo[-1].seq if self._undo else self._base_state
 
-    def _record(self, edit: _Edit, start_point: Point) -> None:
-        """Add ``edit`` (about to be applied at ``start_point``) to the undo history."""
-        self._redo.clear()
+    def _record(self, edit: _Edit) -> None:
+        """Add ``edit`` (about to be applied) to the undo history."""
+        if self._redo:
+            self._redo.clear()
         self._seq += 1
-        after = _advance(start_point, edit.inserted)
         group = self._open
         if group is None:
             before = self._open_cursor if self._depth else None
-            group = _Group([], start_point if before is None else before, after, self._seq)
+            group = _Group([], before, edit.start, None, 0, self._seq,
+                           dict(self._marks) if self._marks else None)
             self._undo.append(group)
             if len(self._undo) > UNDO_LEVELS:
-                del self._undo[0]
+                self._base_state = self._undo.pop(0).seq
             if self._depth:
                 self._open = group
         group.edits.append(edit)
-        group.cursor_after = after
+        group.after_offset = edit.start + len(edit.inserted)
         group.seq = self._seq
 
     def begin_group(self, cursor: Cursor = None) -> None:
@@ -440,10 +456,17 @@ class Document:
         if not self._undo:
             return None
         group = self._undo.pop()
+        if group.marks_before is not None:
+            group.marks_after = {k: self._marks[k] for k in group.marks_before
+                                 if k in self._marks}
         for e in reversed(group.edits):
             self._apply(e.start, e.inserted, e.deleted)
         self._redo.append(group)
-        return group.cursor_before
+        if group.marks_before is not None:
+            self._restore_marks(group.marks_before)
+        if group.cursor_before is not None:
+            return group.cursor_before
+        return self._pt.position_of(min(group.before_offset, len(self._pt)))
 
     def redo(self) -> Cursor | None:
         """Redo the last undone step; return the cursor to restore, or None if none."""
@@ -454,7 +477,18 @@ class Document:
         for e in group.edits:
             self._apply(e.start, e.deleted, e.inserted)
         self._undo.append(group)
-        return group.cursor_after
+        if group.marks_after is not None:
+            self._restore_marks(group.marks_after)
+        if group.cursor_after is not None:
+            return group.cursor_after
+        return self._pt.position_of(min(group.after_offset, len(self._pt)))
+
+    def _restore_marks(self, saved: dict[str, int]) -> None:
+        """Put back saved marks that still exist (a mark deleted since stays deleted)."""
+        size = len(self._pt)
+        for name, offset in saved.items():
+            if name in self._marks:
+                self._marks[name] = min(offset, size)
 
     def _close_open_group(self) -> None:
         # Undo inside an open group ends that group: later edits start a new one.
@@ -489,6 +523,22 @@ class Document:
         """Stop calling ``fn``; no error when it was not registered."""
         with contextlib.suppress(ValueError):
             self._listeners.remove(fn)
+
+
+def _create_temp(real: Path) -> tuple[Path, int]:
+    """Create an empty, exclusive temporary file next to ``real``; return (path, fd).
+
+    Created with mode 0666 so the umask applies, as for any new file; the
+    caller copies an existing file's bits over it.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return tmp, os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(real.parent))
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -114,7 +114,13 @@ class Editor:
         if isinstance(options, Options):
             self.options = options
         else:
-            self.options = Options(options or {})
+            given = dict(options or {})
+            self.options = Options(given)
+            if "backspace" not in given and "bs" not in given:
+                # Vim 9's compiled default (what `vim -u NONE` does); the shell passes the
+                # user's setting explicitly.
+                self.options["backspace"] = ""
+
         self.registers = Registers()
         self.commands = CommandRegistry()
         builtin.register_all(self.commands)
@@ -161,6 +167,7 @@ class Editor:
         self._beeped = False
         self._pending_op: Parsed | None = None
         self._insert_after_op: Any = None
+        self._ctrl_o_session: Any = None
         self.doc.add_listener(self._on_edit)
 
     # -- construction -----------------------------------------------------------------
@@ -315,7 +322,7 @@ class Editor:
             self._row = 0
         length = len(self.doc.line(self._row))
         if self.mode in ("insert", "replace") or (
-            self.mode.startswith("visual") and self.options["selection"] == "exclusive"
+            self.mode.startswith("visual") and self.options["selection"] != "old"
         ):
             limit = length
         else:
@@ -343,7 +350,12 @@ class Editor:
             col = len(line)
         else:
             col = col_of_vcol(line, self._curswant, int(self.options["tabstop"]))
-        limit = len(line) if self.mode in ("insert", "replace") else max(len(line) - 1, 0)
+        if self.mode in ("insert", "replace") or (
+            self.mode.startswith("visual") and self.options["selection"] != "old"
+        ):
+            limit = len(line)
+        else:
+            limit = max(len(line) - 1, 0)
         return min(col, limit)
 
     # -- window -----------------------------------------------------------------------
@@ -416,9 +428,18 @@ class Editor:
         self._pending = []
         if res is _INVALID:
             self.beep()
-            return
-        assert isinstance(res, Parsed)
-        self.execute(res)
+        else:
+            self.execute(res)
+        s = self._ctrl_o_session
+        if s is not None and self.mode == "normal" and not self._pending:
+            # <C-o> in insert mode: one command done, back to inserting
+            self._ctrl_o_session = None
+            s.ctrl_o = False
+            s.start = self.cursor_raw
+            self.insert = s
+            self.mode = "replace" if s.replace else "insert"
+        elif s is not None and self.mode in ("insert", "replace"):
+            self._ctrl_o_session = None
 
     def _match(self, table: str, toks: list[str], i: int) -> tuple[Any, int]:
         """Longest key-trie match from toks[i]: (Command | _INCOMPLETE | _INVALID, next i)."""
@@ -513,7 +534,7 @@ class Editor:
         mcmd, k = self._match("operator", toks, j)
         if mcmd is _INCOMPLETE or mcmd is _INVALID:
             return mcmd
-        if mcmd.kind not in ("motion", "textobject"):
+        if mcmd.kind not in ("motion", "textobject") and mcmd.id not in PROMPTS:
             return _INVALID
         p.motion = mcmd
         p.motion_keys = tuple(toks[j:k])
@@ -652,6 +673,7 @@ class Editor:
 
 
 _CANCEL_SILENT = object()
+PROMPTS = ("search-forward-prompt", "search-backward-prompt")
 
 
 def _arg_char(tok: str) -> str:

@@ -44,7 +44,8 @@ def run(ed: Editor, p: Parsed) -> None:
         return
     if cmd.kind == "operator":
         op = ops.OPERATORS.get(cmd.id, cmd.id)
-        if op == "yank" or ed._replaying:
+        prompt = p.motion is not None and p.motion.id in ("search-forward-prompt", "search-backward-prompt")
+        if op == "yank" or ed._replaying or prompt:
             _run_operator(ed, p, op, visual)
             return
         _start_dot(ed, p, visual)
@@ -133,13 +134,22 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
             ed.beep()
             return
         r1 = min(r + n - 1, last)
-        region = ops.Region((r, 0), (r1, 0), "line", origin=start)
+        # nv_lineop(): the cursor goes to the first non-blank (not for y)
+        cs = start
+        if op != "yank" and n == 1:
+            cs = (r, ed.first_nonblank_col(r)) if (op not in ("delete", "shift-left", "shift-right") or ed.options["startofline"]) else start
+        region = ops.Region((r, 0), (r1, 0), "line", origin=start, cursor_start=cs)
         if p.force == "v":
             line = ed.doc.line(r1)
             region = ops.Region((r, start[1]), (r1, len(line)), "char", origin=start)
         apply(ed, op, region, Ctx(ed, count, reg=p.reg, op=op, keys=p.cmd_keys), p)
         return
     assert p.motion is not None
+    if p.motion.id in ("search-forward-prompt", "search-backward-prompt"):
+        from tinymorph_tui.core import cmdline
+
+        cmdline.enter(ed, "/" if p.motion.id == "search-forward-prompt" else "?", "", parsed=p)
+        return
     mctx = Ctx(ed, count, arg=p.motion_arg, op=op, reg=p.reg, keys=p.motion_keys)
     if p.motion.kind == "textobject":
         t = p.motion.fn(mctx)
@@ -162,12 +172,10 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
         if region is None:
             ed.beep()
             return
-        if m.kind == "exclusive" and region.kind == "char" and region.start == region.end and op not in ("change",):
-            # empty region: nothing to do (Vim: no beep for e.g. "d0" at col 0 ... but it
-            # does fail for motions that failed, handled above)
-            if op == "yank":
-                return
+        if region.kind == "char" and region.start == region.end and op in ("delete", "yank"):
+            # an empty region (cpoptions without "E"): nothing happens, no error
             ed.move_cursor_raw(*region.start)
+            ed.clamp_cursor()
             return
     apply(ed, op, region, Ctx(ed, count, reg=p.reg, op=op, keys=p.cmd_keys), p)
 
@@ -225,11 +233,16 @@ def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = 
 
         origin = region.origin if not region.is_visual else ed.cursor_raw
         r0, r1 = region.start[0], region.end[0]
+        from tinymorph_tui.core.format import keep_position, position_key
+
+        key = position_key(ed, r0, r1, origin)
         last = format_lines(ed, r0, r1)
         if op == "format-keep":
-            ed.move_cursor_raw(*origin)
+            ed.move_cursor_raw(*keep_position(ed, r0, last, key, origin))
         else:
-            row = min(last + 1, ed.doc.line_count - 1) if last + 1 < ed.doc.line_count else last
+            row = last
+            if region.end_adjusted and row + 1 < ed.doc.line_count:
+                row += 1
             ed.move_cursor_raw(row, ed.first_nonblank_col(row))
         ed.clamp_cursor()
         ed.update_curswant()
@@ -237,6 +250,7 @@ def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = 
         r0, r1 = region.start[0], region.end[0]
         n = max(r1 - r0 + 1, 2)
         if not ops.join_lines(ed, r0, n, op == "join"):
+            ed.move_cursor_raw(*(region.cursor_start or region.start))
             ed.beep()
         ed.clamp_cursor()
         ed.update_curswant()

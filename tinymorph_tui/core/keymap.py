@@ -105,6 +105,9 @@ class Keymap:
         self.tables: dict[str, dict[str, str]] = {m: {} for m in MODES}
         self.tries: dict[str, Trie] = {m: Trie() for m in MODES}
         self.errors: list[str] = []
+        #: (mode, keys) -> the command a later binding replaced (the fallback when a shell
+        #: command returns False)
+        self.shadowed: dict[tuple[str, tuple[str, ...]], str] = {}
         if tables:
             for mode, table in tables.items():
                 for keys, cmd in table.items():
@@ -116,6 +119,15 @@ class Keymap:
         tokens = parse_keys(keys)
         if not tokens:
             raise ValueError("empty key sequence")
+        old = self.tables.get(mode, {}).get(keys_to_notation(tokens))
+        if old and old != command:
+            self.shadowed[(mode, tuple(tokens))] = old
+        elif (mode, tuple(tokens)) not in self.shadowed:
+            for table in LOOKUP_ORDER.get(mode, ()):
+                prev = self.tables.get(table, {}).get(keys_to_notation(tokens))
+                if prev and prev != command and table != mode:
+                    self.shadowed[(mode, tuple(tokens))] = prev
+                    break
         self.tables.setdefault(mode, {})[keys_to_notation(tokens)] = command
         self.tries.setdefault(mode, Trie()).add(tokens, command)
 

@@ -114,7 +114,8 @@ def _left(ctx: Ctx, wrap_flag: str) -> Motion | None:
         moved = True
         n -= 1
     if not moved:
-        return None
+        # With an operator Vim only beeps: the operator still runs on an empty region.
+        return Motion(r, c) if ctx.op else None
     return Motion(r, c)
 
 
@@ -139,6 +140,9 @@ def _right(ctx: Ctx, wrap_flag: str | None) -> Motion | None:
         moved = True
         n -= 1
     if not moved:
+        if ctx.op:
+            # Vim: at the end of a non-empty line the motion becomes inclusive
+            return Motion(r, c, "inclusive" if line and c < len(line) else "exclusive")
         return None
     return Motion(r, c)
 
@@ -315,13 +319,23 @@ def m_caret(ctx: Ctx) -> Motion | None:
     return Motion(r, first_nonblank(ctx.ed.doc.line(r)))
 
 
+def _down_clamped(ed: Editor, r: int, n: int) -> int | None:
+    """Vim's cursor_down(n): fails only when already on the last line."""
+    last = ed.doc.line_count - 1
+    if n <= 0:
+        return r
+    if r >= last:
+        return None
+    return min(r + n, last)
+
+
 @motion("line-end")
 def m_dollar(ctx: Ctx) -> Motion | None:
     """To the end of the line, [count] - 1 lines down ($ or <End>)."""
     ed = ctx.ed
     r, _ = ed.cursor_raw
-    nr = r + ctx.count1 - 1
-    if nr >= ed.doc.line_count:
+    nr = _down_clamped(ed, r, ctx.count1 - 1)
+    if nr is None:
         return None
     line = ed.doc.line(nr)
     col = max(len(line) - 1, 0)
@@ -336,8 +350,8 @@ def m_g_underscore(ctx: Ctx) -> Motion | None:
     """To the last non-blank character, [count] - 1 lines down (g_)."""
     ed = ctx.ed
     r, _ = ed.cursor_raw
-    nr = r + ctx.count1 - 1
-    if nr >= ed.doc.line_count:
+    nr = _down_clamped(ed, r, ctx.count1 - 1)
+    if nr is None:
         return None
     line = ed.doc.line(nr)
     stripped = line.rstrip(" \t")
@@ -999,6 +1013,24 @@ def m_quote(ctx: Ctx) -> Motion | None:
 def m_backtick(ctx: Ctx) -> Motion | None:
     """To the position of mark {a-z} (`)."""
     return _mark_motion(ctx, False)
+
+
+@motion("goto-mark-line-nojump", arg="char")
+def m_gquote(ctx: Ctx) -> Motion | None:
+    """Like ' but without changing the jump list (g')."""
+    m = _mark_motion(ctx, True)
+    if m is not None:
+        m.jump = False
+    return m
+
+
+@motion("goto-mark-nojump", arg="char")
+def m_gbacktick(ctx: Ctx) -> Motion | None:
+    """Like ` but without changing the jump list (g`)."""
+    m = _mark_motion(ctx, False)
+    if m is not None:
+        m.jump = False
+    return m
 
 
 # -- search ---------------------------------------------------------------------------------

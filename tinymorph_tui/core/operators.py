@@ -62,6 +62,10 @@ class Region:
     is_visual: bool = False
     #: where the cursor was when the operator started (for yank / gw)
     origin: Pos = (0, 0)
+    #: the exclusive motion ended in column 0 and was moved to the previous line
+    end_adjusted: bool = False
+    #: where Vim leaves the cursor for y, g~ ... (its oap->start)
+    cursor_start: Pos | None = None
 
 
 # -- building regions -----------------------------------------------------------------------
@@ -86,37 +90,38 @@ def from_motion(ed: Editor, start: Pos, m: Motion, force: str | None, op: str) -
         return _block_region(ed, lo, hi, a, b, m.curswant == MAXCOL)
     lo, hi = (a, b) if a <= b else (b, a)
     if kind == "linewise":
-        return Region((lo[0], 0), (hi[0], 0), "line", use_reg_one=m.use_reg_one, origin=start)
+        return Region((lo[0], 0), (hi[0], 0), "line", use_reg_one=m.use_reg_one, origin=start, cursor_start=lo)
     inclusive = kind == "inclusive"
     if not inclusive and not m.no_adjust and hi[1] == 0 and hi[0] > lo[0] and force is None:
         # :help exclusive-linewise / exclusive: end in column 0 moves to the previous line end
         hi_row = hi[0] - 1
-        if _inindent(ed.doc.line(lo[0]), lo[1]) and op not in ("yank-never",):
-            return Region((lo[0], 0), (hi_row, 0), "line", use_reg_one=m.use_reg_one, origin=start)
+        if _inindent(ed.doc.line(lo[0]), lo[1]):
+            return Region((lo[0], 0), (hi_row, 0), "line", use_reg_one=m.use_reg_one, origin=start, end_adjusted=True, cursor_start=lo)
         length = len(ed.doc.line(hi_row))
         hi = (hi_row, length)
         inclusive = False
+        return Region(lo, hi, "char", use_reg_one=m.use_reg_one, origin=start, end_adjusted=True, cursor_start=lo)
     if inclusive:
         line = ed.doc.line(hi[0])
         hi = (hi[0], min(hi[1] + 1, len(line))) if line else (hi[0], 0)
-        if not line and hi[0] + 1 < ed.doc.line_count and hi > lo:
-            # An inclusive end on an empty line includes its line break.
-            hi = (hi[0] + 1, 0)
-    return Region(lo, hi, "char", use_reg_one=m.use_reg_one, origin=start)
+    return Region(lo, hi, "char", use_reg_one=m.use_reg_one, origin=start, cursor_start=lo)
 
 
 def from_textobject(ed: Editor, t: TextObject) -> Region:
     """Region from a text object's result."""
     lo, hi = (t.start, t.end) if t.start <= t.end else (t.end, t.start)
     if t.kind == "line":
-        return Region((lo[0], 0), (hi[0], 0), "line", origin=ed.cursor_raw)
+        return Region((lo[0], 0), (hi[0], 0), "line", origin=ed.cursor_raw, cursor_start=(lo[0], 0))
     if t.inclusive:
         line = ed.doc.line(hi[0])
         if hi[1] < len(line):
             hi = (hi[0], hi[1] + 1)
-        elif hi[0] + 1 < ed.doc.line_count:
-            hi = (hi[0] + 1, 0)
-    return Region(lo, hi, "char", origin=ed.cursor_raw)
+    elif hi[1] == 0 and hi[0] > lo[0]:
+        # the exclusive adjustment of do_pending_operator() applies to objects too
+        if _inindent(ed.doc.line(lo[0]), lo[1]):
+            return Region((lo[0], 0), (hi[0] - 1, 0), "line", origin=ed.cursor_raw, cursor_start=lo, end_adjusted=True)
+        hi = (hi[0] - 1, len(ed.doc.line(hi[0] - 1)))
+    return Region(lo, hi, "char", origin=ed.cursor_raw, cursor_start=lo)
 
 
 def _block_region(ed: Editor, lo: Pos, hi: Pos, a: Pos, b: Pos, to_eol: bool) -> Region:
@@ -135,19 +140,22 @@ def visual_region(ed: Editor) -> Region:
     b = ed.cursor_raw
     lo, hi = (a, b) if a <= b else (b, a)
     if ed.mode == "visual_line":
-        return Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, origin=lo)
+        return Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, origin=lo, cursor_start=lo)
     if ed.mode == "visual_block":
         reg = _block_region(ed, lo, hi, a, b, ed.curswant_vcol() >= MAXCOL)
         reg.is_visual = True
         return reg
     line = ed.doc.line(hi[0])
-    if hi[1] < len(line):
+    if ed.curswant_vcol() >= MAXCOL and hi[0] + 1 < ed.doc.line_count:
+        # after "$" the selection includes the line break (not for line-only operators)
+        end = (hi[0] + 1, 0)
+    elif hi[1] < len(line):
         end = (hi[0], hi[1] + 1)
     elif hi[0] + 1 < ed.doc.line_count:
         end = (hi[0] + 1, 0)
     else:
         end = (hi[0], len(line))
-    return Region(lo, end, "char", is_visual=True, origin=lo)
+    return Region(lo, end, "char", is_visual=True, origin=lo, cursor_start=lo)
 
 
 # -- text access ----------------------------------------------------------------------------
@@ -228,6 +236,8 @@ def set_change_marks(ed: Editor, start: Pos, end: Pos) -> None:
 def store_register(ed: Editor, reg_name: str | None, text: str, kind: str, op: str, reg: Region | None = None) -> None:
     """Put deleted / yanked text in the registers following Vim's rules."""
     rk = "line" if kind == "line" else "block" if kind == "block" else "char"
+    if rk == "line":
+        text += "\n"  # registers take linewise text in getreg() form
     if op == "delete" and reg is not None and reg.use_reg_one and rk == "char" and "\n" not in text:
         if reg_name in (None, '"'):
             from tinymorph_tui.core.registers import Register
@@ -314,16 +324,12 @@ def yank_region(ed: Editor, reg: Region, reg_name: str | None) -> None:
     if reg.kind == "block":
         line = ed.doc.line(reg.start[0])
         ed.move_cursor_raw(reg.start[0], col_of_vcol(line, reg.vcols[0], int(ed.options["tabstop"])))
-    elif reg.is_visual and reg.kind == "line":
-        ed.move_cursor_raw(reg.start[0], 0 if True else 0)
+    elif reg.cursor_start is not None:
+        ed.move_cursor_raw(*reg.cursor_start)
     elif reg.kind == "line":
-        o = reg.origin
-        if o[0] > reg.start[0]:
-            ed.move_cursor_raw(reg.start[0], ed.cursor_raw[1])
+        ed.move_cursor_raw(reg.start[0], 0)
     else:
         ed.move_cursor_raw(*reg.start)
-    if reg.is_visual and ed.mode != "visual_line" and reg.kind == "line":
-        pass
 
 
 def _rot13(s: str) -> str:
@@ -375,6 +381,19 @@ def case_region(ed: Editor, reg: Region, op: str) -> None:
         line = doc.line(reg.start[0])
         ed.move_cursor_raw(reg.start[0], col_of_vcol(line, reg.vcols[0], int(ed.options["tabstop"])))
         return
+    if reg.kind == "char" and reg.start == reg.end:
+        # Vim's op_tilde() on an empty region: dec(end) then swap through it.
+        r, c = reg.start
+        if c == 0:
+            line = doc.line(r)
+            cnt = len(line) if r > 0 else min(1, len(line))
+            a = doc.offset_of(r, 0)
+            old = doc.slice(a, a + cnt)
+            new = fn(old)
+            if new != old:
+                doc.replace(a, a + cnt, new)
+        ed.move_cursor_raw(r, c)
+        return
     a, b = region_offsets(ed, reg)
     old = doc.slice(a, b)
     new = fn(old)
@@ -383,11 +402,10 @@ def case_region(ed: Editor, reg: Region, op: str) -> None:
     if reg.kind == "line":
         end_line = doc.line(reg.end[0])
         set_change_marks(ed, (reg.start[0], 0), (reg.end[0], max(len(end_line) - 1, 0)))
-        if reg.is_visual:
-            ed.move_cursor_raw(reg.start[0], 0)
+        if reg.cursor_start is not None:
+            ed.move_cursor_raw(*reg.cursor_start)
         else:
-            o = reg.origin
-            ed.move_cursor_raw(reg.start[0], o[1] if o[0] == reg.start[0] else ed.cursor_raw[1])
+            ed.move_cursor_raw(reg.start[0], 0)
     else:
         set_change_marks(ed, reg.start, (reg.end[0], max(reg.end[1] - 1, 0)))
         ed.move_cursor_raw(*reg.start)
@@ -492,6 +510,7 @@ def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_mark
     cur = doc.line(row)
     pieces = [cur]
     sumsize = len(cur)
+    last_end = (cur[-1:], cur[-2:-1]) if insert_space else ("", "")
     col = 0
     spaces_last = 0
     for t in range(1, count):
@@ -499,9 +518,7 @@ def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_mark
         if insert_space:
             nxt = nxt.lstrip(" \t")
         spaces = 0
-        acc = "".join(pieces)
-        end1 = acc[-1:] if acc else ""
-        end2 = acc[-2:-1] if len(acc) >= 2 else ""
+        end1, end2 = last_end
         if insert_space and nxt and nxt[0] != ")" and sumsize != 0 and end1 != "\t":
             if end1 == " ":
                 end1 = end2
@@ -510,6 +527,7 @@ def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_mark
             if js and end1 in (".", "?", "!") and end1:
                 spaces += 1
         pieces.append(" " * spaces + nxt)
+        last_end = (nxt[-1:], nxt[-2:-1]) if insert_space and nxt else ("", "")
         col = sumsize + (0)
         spaces_last = spaces
         sumsize += spaces + len(nxt)

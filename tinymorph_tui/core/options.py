@@ -205,10 +205,12 @@ def _parse_isk(value: str) -> tuple[frozenset[int], bool] | None:
             exclude = True
             item = item[1:]
         if item == "@":
+            # materialised so that later "^x" items can take letters out again
+            letters = {c for c in range(256) if chr(c).isalpha()}
             if exclude:
-                alpha = False
-                chars -= {c for c in range(256) if chr(c).isalpha()}
+                chars -= letters
             else:
+                chars |= letters
                 alpha = True
             continue
         if item == "@-@":
@@ -407,7 +409,7 @@ class Options(Mapping[str, OptionValue]):
         code = ord(ch[0])
         chars, alpha = self._isk()
         if code < 256:
-            return code in chars or (alpha and ch[0].isalpha())
+            return code in chars
         # Above 255 Vim classifies by Unicode class: letters, digits, marks are "word".
         return ch[0].isalnum() or ch[0] == "_"
 
@@ -416,11 +418,8 @@ class Options(Mapping[str, OptionValue]):
 
         Characters >= 256 that are alphanumeric are added by the caller (`\\w` covers them).
         """
-        chars, alpha = self._isk()
-        codes = set(chars)
-        if alpha:
-            codes |= {c for c in range(256) if chr(c).isalpha()}
-        return "".join(_escape_class_char(chr(c)) for c in sorted(codes))
+        chars, _alpha = self._isk()
+        return "".join(_escape_class_char(chr(c)) for c in sorted(chars))
 
     # -- :set -------------------------------------------------------------------------
     def set_command(self, arg_string: str) -> str | None:

@@ -13,6 +13,12 @@ array and how many it holds; splitting a piece is a bisect over that small range
 Offsets are ``str`` indices (code points). Lines split on "\\n" only: a text
 with k newlines has k + 1 lines, the last possibly empty. CRLF is the
 Document's business.
+
+Two things keep it fast and small in pure Python: ``line()`` remembers where
+the next line starts, so drawing consecutive lines walks no tree; and when a
+long session has cut the text into very many pieces (~200 bytes each), the
+table compacts itself into one piece (an O(n) rebuild, e.g. ~80 ms at 10 MB,
+once per tens of thousands of edits), so memory stays near the text's size.
 """
 
 from __future__ import annotations
@@ -29,6 +35,12 @@ _CHUNK = 1 << 16
 _OWN_BUFFER = 1 << 12
 # Below this size a line-start scan in Python beats importing numpy.
 _NUMPY_SCAN_MIN = 1 << 20
+# Each piece costs ~200 bytes of Python objects. When there are more than
+# _COMPACT_BASE + len / _COMPACT_CHARS_PER_PIECE pieces the text is rebuilt as
+# one piece, so nodes stay below ~0.6x the text (plus a fixed ~1 MB) however
+# long the editing session. The O(n) rebuild runs once per that many edits.
+_COMPACT_BASE = 4096
+_COMPACT_CHARS_PER_PIECE = 320
 
 
 class _Buffer:
@@ -80,8 +92,13 @@ _NIL.parent = _NIL.left = _NIL.right = _NIL
 
 def scan_line_starts(text: str) -> array:
     """Return ``array('q')`` of the line starts of ``text`` (0, then after each "\\n")."""
-    if len(text) >= _NUMPY_SCAN_MIN and text.isascii():
-        fast = line_starts_from_utf8(text.encode("ascii"))
+    if len(text) >= _NUMPY_SCAN_MIN:
+        if text.isascii():
+            fast = line_starts_from_utf8(text.encode("ascii"), ascii_only=True)
+        else:
+            # "surrogatepass" encodes the lone surrogates of undecodable bytes
+            # as 3-byte sequences, which still count as one character each.
+            fast = line_starts_from_utf8(text.encode("utf-8", "surrogatepass"))
         if fast is not None:
             return fast
     starts = array("q", [0])
@@ -95,14 +112,17 @@ def scan_line_starts(text: str) -> array:
     return starts
 
 
-def line_starts_from_utf8(data: bytes, *, chunk: int = 1 << 23) -> array | None:
+def line_starts_from_utf8(
+    data: bytes, *, ascii_only: bool = False, chunk: int = 1 << 20
+) -> array | None:
     """Line starts, as ``str`` offsets, of the text that strict UTF-8 ``data`` decodes to.
 
     Works on the bytes so a large file is indexed in C speed: the character
     offset of a byte is its byte offset minus the UTF-8 continuation bytes
     before it. Only valid for data that decodes without errors. Returns None
-    when numpy is missing (callers then scan the decoded text). ``chunk`` bounds
-    the bytes handled at once (and so the temporary arrays).
+    when numpy is missing (callers then scan the decoded text). ``ascii_only``
+    skips counting continuation bytes; ``chunk`` bounds the bytes handled at
+    once (and so the temporary arrays).
     """
     # numpy is imported here, not at module level, so that opening a small
     # file (and starting the editor) does not pay for it.
@@ -117,14 +137,14 @@ def line_starts_from_utf8(data: bytes, *, chunk: int = 1 << 23) -> array | None:
     for lo in range(0, len(raw), chunk):
         part = raw[lo:lo + chunk]
         nl = np.flatnonzero(part == 10)
-        cont = (part & 0xC0) == 0x80
-        if cont.any():
-            before = np.cumsum(cont, dtype=np.int64)
-            pos = nl + (lo + 1) - (before[nl] + carry)
-            carry += int(before[-1])
-        else:
-            pos = nl.astype(np.int64) + (lo + 1 - carry)
-        pieces.append(pos)
+        if ascii_only:
+            pieces.append(nl + (lo + 1))
+            continue
+        # Where the continuation bytes are; how many precede each newline is
+        # then a binary search, with temporaries per line, not per byte.
+        cont = np.flatnonzero((part & 0xC0) == 0x80)
+        pieces.append(nl + (lo + 1) - (np.searchsorted(cont, nl) + carry))
+        carry += len(cont)
     out = array("q")
     out.frombytes(np.concatenate(pieces).astype("<i8", copy=False).tobytes())
     return out
@@ -138,9 +158,13 @@ class PieceTable:
     ``scan_line_starts(text)`` (the Document does it from the file's bytes).
     """
 
-    __slots__ = ("_root", "_add", "_lc_line", "_lc_node", "_lc_p", "_lc_j")
+    __slots__ = ("_root", "_add", "_lc_line", "_lc_node", "_lc_p", "_lc_j", "_pieces")
 
     def __init__(self, text: str = "", *, line_starts: array | None = None) -> None:
+        self._reset(text, line_starts)
+
+    def _reset(self, text: str, line_starts: array | None = None) -> None:
+        """Make ``text`` the whole content, as one piece over a fresh buffer."""
         self._root: _Node = _NIL
         self._add = _Buffer("", array("q", [0]))
         # Where the line after the last one read by line() starts: rendering
@@ -149,12 +173,14 @@ class PieceTable:
         self._lc_node: _Node = _NIL
         self._lc_p = 0
         self._lc_j = -1
+        self._pieces = 0
         if text:
             starts = scan_line_starts(text) if line_starts is None else line_starts
             node = _Node(_Buffer(text, starts), 0, len(text), 1, len(starts) - 1)
             node.red = False
             node.parent = node.left = node.right = _NIL
             self._root = node
+            self._pieces = 1
 
     # ------------------------------------------------------------------ queries
 
@@ -261,16 +287,48 @@ class PieceTable:
             lf += x.plf
             x = x.right
 
+    def position_of(self, offset: int) -> tuple[int, int]:
+        """(line, column) of ``offset``; one walk when the line starts in the same piece."""
+        root = self._root
+        if not 0 <= offset <= root.size:
+            raise IndexError(f"offset {offset} out of range 0..{root.size}")
+        if offset == 0:
+            return (0, 0)
+        x = root
+        r = offset
+        lf = 0
+        while True:
+            left = x.left
+            if r <= left.size:
+                x = left
+                continue
+            r -= left.size
+            lf += left.lf
+            if r <= x.length:
+                break
+            r -= x.length
+            lf += x.plf
+            x = x.right
+        plf = x.plf
+        if plf:
+            ls = x.ls
+            starts = x.buf.starts
+            k = bisect_right(starts, x.start + r, ls, ls + plf)
+            if k > ls:  # a newline of this piece precedes offset: the line starts here
+                return (lf + k - ls, x.start + r - starts[k - 1])
+        # The line started in an earlier piece.
+        return (lf, offset - self.line_start(lf))
+
     def line(self, i: int) -> str:
         """Line ``i`` without its "\\n"."""
+        root = self._root
+        if not 0 <= i <= root.lf:
+            raise IndexError(f"line {i} out of range 0..{root.lf}")
         if i == self._lc_line:
             x, p, j = self._lc_node, self._lc_p, self._lc_j
+        elif root is _NIL:
+            return ""
         else:
-            root = self._root
-            if not 0 <= i <= root.lf:
-                raise IndexError(f"line {i} out of range 0..{root.lf}")
-            if root is _NIL:
-                return ""
             x, p, j = self._locate_line(i)
         # Line i starts at x's in-piece offset p; j is the index (within x) of
         # the newline just before it, -1 when none of x's newlines precede it.
@@ -330,6 +388,26 @@ class PieceTable:
 
     def insert(self, offset: int, s: str) -> None:
         """Insert ``s`` before the character at ``offset`` (0 <= offset <= len)."""
+        self._insert(offset, s)
+        if self._pieces > _COMPACT_BASE and \
+                self._pieces > _COMPACT_BASE + self._root.size // _COMPACT_CHARS_PER_PIECE:
+            self.compact()
+
+    def delete(self, offset: int, n: int) -> None:
+        """Delete ``n`` characters starting at ``offset``."""
+        self._delete(offset, n)
+        if self._pieces > _COMPACT_BASE and \
+                self._pieces > _COMPACT_BASE + self._root.size // _COMPACT_CHARS_PER_PIECE:
+            self.compact()
+
+    def compact(self) -> None:
+        """Rebuild the text as a single piece (O(n)); queries are unchanged.
+
+        Called automatically when pieces get numerous; see _COMPACT_BASE.
+        """
+        self._reset(self.text())
+
+    def _insert(self, offset: int, s: str) -> None:
         n = len(s)
         if not n:
             if not 0 <= offset <= self._root.size:
@@ -345,6 +423,7 @@ class PieceTable:
                     z.red = False
                     z.parent = z.left = z.right = _NIL
                     self._root = z
+                    self._pieces = 1
                     return
                 x = root
                 while x.left is not _NIL:
@@ -387,8 +466,7 @@ class PieceTable:
         self._attach_right(x, right, stop=x)
         self._attach_right(x, self._new_piece(s))
 
-    def delete(self, offset: int, n: int) -> None:
-        """Delete ``n`` characters starting at ``offset``."""
+    def _delete(self, offset: int, n: int) -> None:
         if n <= 0:
             if n == 0 and 0 <= offset <= self._root.size:
                 return
@@ -583,6 +661,7 @@ class PieceTable:
                 y = y.left
             y.left = z
             z.parent = y
+        self._pieces += 1
         n = z.length
         f = z.plf
         p = z.parent
@@ -605,6 +684,7 @@ class PieceTable:
                 y = y.right
             y.right = z
             z.parent = y
+        self._pieces += 1
         n = z.length
         f = z.plf
         p = z.parent
@@ -694,6 +774,7 @@ class PieceTable:
 
     def _remove(self, z: _Node) -> None:
         """Unlink the node ``z`` (its piece leaves the text) and rebalance."""
+        self._pieces -= 1
         n = z.length
         f = z.plf
         p = z
@@ -722,7 +803,8 @@ class PieceTable:
             z = y
         x = z.left if z.left is not _NIL else z.right
         p = z.parent
-        x.parent = p
+        if x is not _NIL:
+            x.parent = p
         if p is _NIL:
             self._root = x
         elif z is p.left:
@@ -730,14 +812,16 @@ class PieceTable:
         else:
             p.right = x
         if not z.red:
-            self._fix_remove(x)
-        _NIL.parent = _NIL
+            self._fix_remove(x, p)
 
-    def _fix_remove(self, x: _Node) -> None:
-        """Restore the red-black rules after unlinking a black node above ``x``."""
-        root = self._root
-        while x is not root and not x.red:
-            p = x.parent
+    def _fix_remove(self, x: _Node, p: _Node) -> None:
+        """Restore the red-black rules after unlinking a black node from under ``p``.
+
+        ``x`` took its place and may be the sentinel, so its parent is passed
+        in rather than written into the shared sentinel.
+        """
+        while x is not self._root and not x.red:
+            # x carries an extra black, so its sibling w is a real node.
             if x is p.left:
                 w = p.right
                 if w.red:
@@ -748,17 +832,18 @@ class PieceTable:
                 if not w.left.red and not w.right.red:
                     w.red = True
                     x = p
-                else:
-                    if not w.right.red:
-                        w.left.red = False
-                        w.red = True
-                        self._rotate_right(w)
-                        w = p.right
-                    w.red = p.red
-                    p.red = False
-                    w.right.red = False
-                    self._rotate_left(p)
-                    x = self._root
+                    p = x.parent
+                    continue
+                if not w.right.red:
+                    w.left.red = False
+                    w.red = True
+                    self._rotate_right(w)
+                    w = p.right
+                w.red = p.red
+                p.red = False
+                w.right.red = False
+                self._rotate_left(p)
+                x = self._root
             else:
                 w = p.left
                 if w.red:
@@ -769,19 +854,20 @@ class PieceTable:
                 if not w.right.red and not w.left.red:
                     w.red = True
                     x = p
-                else:
-                    if not w.left.red:
-                        w.right.red = False
-                        w.red = True
-                        self._rotate_left(w)
-                        w = p.left
-                    w.red = p.red
-                    p.red = False
-                    w.left.red = False
-                    self._rotate_right(p)
-                    x = self._root
-            root = self._root
-        x.red = False
+                    p = x.parent
+                    continue
+                if not w.left.red:
+                    w.right.red = False
+                    w.red = True
+                    self._rotate_left(w)
+                    w = p.left
+                w.red = p.red
+                p.red = False
+                w.left.red = False
+                self._rotate_right(p)
+                x = self._root
+        if x is not _NIL:
+            x.red = False
 
     # ------------------------------------------------------------ diagnostics
 
@@ -793,9 +879,11 @@ class PieceTable:
         number of black nodes, parent links agree, subtree sums are exact, no
         piece is empty, and each piece's newline bookkeeping matches its text.
         """
-        assert not _NIL.red and _NIL.size == 0 and _NIL.lf == 0, "sentinel was modified"
+        assert not _NIL.red and _NIL.size == 0 and _NIL.lf == 0 and _NIL.parent is _NIL, \
+            "sentinel was modified"
         root = self._root
         if root is _NIL:
+            assert self._pieces == 0, "piece count is wrong"
             return {"pieces": 0, "height": 0, "black_height": 0}
         assert not root.red, "root is red"
         assert root.parent is _NIL, "root has a parent"
@@ -833,6 +921,7 @@ class PieceTable:
             assert x.lf == lf_l + lf_r + x.plf, "subtree newline count is wrong"
             results[id(x)] = (x.size, x.lf, bh_l + (0 if x.red else 1))
         _, _, bh = results[id(root)]
+        assert pieces == self._pieces, "piece count is wrong"
         return {"pieces": pieces, "height": height, "black_height": bh}
 
 

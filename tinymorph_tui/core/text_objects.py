@@ -395,13 +395,18 @@ def _vim_findmatch(ed: Editor, pos: Pos, target: str, other: str, closing: bool 
 
 
 def _find_open_forward(ed: Editor, pos: Pos, what: str) -> Pos | None:
-    """findmatchlimit(FM_FORWARD): the next `what` after pos in the line."""
+    """findmatchlimit(FM_FORWARD): the next `what` after pos (any line)."""
     r, c = pos
-    line = ed.doc.line(r)
-    j = line.find(what, c)
-    if j < 0:
-        return None
-    return (r, j)
+    n = ed.doc.line_count
+    start = c + 1
+    while r < n:
+        line = ed.doc.line(r)
+        j = line.find(what, start)
+        if j >= 0:
+            return (r, j)
+        r += 1
+        start = 0
+    return None
 
 
 def _linewhite(ed: Editor, row: int) -> bool:

@@ -126,7 +126,9 @@ class _Parser:
         self.pat = pat
         self.i = 0
         self.magic = magic
-        self.keyword = keyword
+        # A keyword character: 'iskeyword' below 256, word characters above (as Vim's
+        # vim_iswordc() classifies them).
+        self.keyword = f"(?:[{keyword}]|[^\\W\\x00-\\xff])"
         self.last_sub = last_sub
         self.at_start = True
         self.prev_at_start = False
@@ -439,11 +441,11 @@ class _Parser:
         if c == "<":
             self.skip()
             k = self.keyword
-            return f"(?<![{k}])(?=[{k}])", False
+            return f"(?<!{k})(?={k})", False
         if c == ">":
             self.skip()
             k = self.keyword
-            return f"(?<=[{k}])(?![{k}])", False
+            return f"(?<={k})(?!{k})", False
         if c == ".":
             self.skip()
             return ".", True
@@ -456,10 +458,10 @@ class _Parser:
             return _CLASS[c], True
         if c == "k":
             self.skip()
-            return f"[{self.keyword}]", True
+            return self.keyword, True
         if c == "K":
             self.skip()
-            return f"(?![0-9])[{self.keyword}]", True
+            return f"(?![0-9]){self.keyword}", True
         if c == "_":
             self.skip()
             d = self.raw_next()
@@ -479,7 +481,7 @@ class _Parser:
                 return body, True
             if d in _CLASS or d in "kK":
                 cls = _CLASS.get(d) or (
-                    f"[{self.keyword}]" if d == "k" else f"(?![0-9])[{self.keyword}]"
+                    self.keyword if d == "k" else f"(?![0-9]){self.keyword}"
                 )
                 return f"(?:{cls}|\n)", True
             raise VimRegexError("E63: Invalid use of \\_")
@@ -626,6 +628,7 @@ class _Parser:
             negate = True
             j += 1
         items: list[str] = []
+        cs_items: list[str] = []
         has_nl = newline
         first = True
         while j < len(s):
@@ -638,6 +641,11 @@ class _Parser:
                 end = s.find(kind + "]", j + 2)
                 if end != -1:
                     name = s[j + 2 : end]
+                    if kind == ":" and name in ("upper", "lower"):
+                        # Unicode-aware and case-sensitive even with 'ignorecase' (Vim's NFA)
+                        cs_items.append(_unicode_case_class(name))
+                        j = end + 2
+                        continue
                     if kind == ":" and name in _POSIX:
                         items.append(_POSIX[name])
                         j = end + 2
@@ -671,6 +679,15 @@ class _Parser:
         body = "".join(items)
         if has_nl:
             self.multiline = True
+        if cs_items:
+            cs = f"(?-i:[{''.join(cs_items)}])"
+            if negate:
+                rest = f"[^{body}]" if has_nl else f"[^{body}\n]"
+                if not body:
+                    rest = "[\\s\\S]" if has_nl else "[^\n]"
+                return f"(?:(?!{cs}){rest})"
+            alts = ([f"[{body}]"] if body else []) + [cs] + (["\n"] if has_nl else [])
+            return "(?:" + "|".join(alts) + ")"
         if negate:
             if not body:
                 return "[\\s\\S]" if not has_nl else "[\\s\\S]"
@@ -699,6 +716,24 @@ class _Parser:
                 return chr(code), k
         # Any other backslash is taken literally, the backslash included.
         return "\\", j + 1
+
+
+@lru_cache(maxsize=2)
+def _unicode_case_class(name: str) -> str:
+    """Class body of all upper- (or lower-) case characters of the BMP, as ranges."""
+    test = str.isupper if name == "upper" else str.islower
+    parts: list[str] = []
+    start = -1
+    for cp in range(0x10000 + 1):
+        ok = cp < 0x10000 and not 0xD800 <= cp <= 0xDFFF and test(chr(cp))
+        if ok and start < 0:
+            start = cp
+        elif not ok and start >= 0:
+            end = cp - 1
+            lo = _class_escape(chr(start))
+            parts.append(lo if end == start else f"{lo}-{_class_escape(chr(end))}")
+            start = -1
+    return "".join(parts)
 
 
 def _class_escape(ch: str) -> str:

@@ -70,7 +70,7 @@ DISABLED_REASON = "hints off"
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"\S+")
 # How far back a cache lookup looks for a hint whose start was typed through.
-_LOOKBACK_CHARS = 256
+_LOOKBACK_CHARS = 128
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,8 @@ class _Job:
     text: str = ""
     requested_at: float | None = None
     first_at: float | None = None
+    last_at: float | None = None
+    chunks: int = 0
     stats: CompletionStats | None = None
     task: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -499,7 +501,11 @@ class HintController:
             if not 0 <= done <= len(shown.full):
                 continue
             expected = (tail_key(shown.anchor_prefix) + shown.full[:done])[-PREFIX_KEY_CHARS:]
-            if prefix[max(0, len(prefix) - len(expected)) :] == expected:
+            # Compare the common tail: a window of the text may have dropped its first chars.
+            m = min(len(expected), len(prefix))
+            if m < min(len(expected), 32):
+                continue
+            if prefix[len(prefix) - m :] == expected[len(expected) - m :]:
                 shown.consumed = done
                 # Re-base lengths on this prefix: the UI may send a window of the text.
                 shown.anchor_len = len(prefix) - done
@@ -684,8 +690,10 @@ class HintController:
                     if not self._current(job):
                         return  # a late chunk for an older version: dropped
                     if chunk.text:
+                        job.last_at = self._clock()
+                        job.chunks += 1
                         if job.first_at is None:
-                            job.first_at = self._clock()
+                            job.first_at = job.last_at
                         raw += chunk.text
                         text, cut = self._shape(raw, job.prefix)
                         if text != job.text:
@@ -759,11 +767,10 @@ class HintController:
     def _finish(self, job: _Job) -> None:
         self._job = None
         text = job.text.rstrip()
-        if job.stats is not None:
-            self._last_stats = job.stats
-            self.debounce.observe_ttft(job.stats.ttft_ms)
-        elif job.first_at is not None and job.requested_at is not None:
-            self.debounce.observe_ttft((job.first_at - job.requested_at) * 1000.0)
+        stats = job.stats or self._measured_stats(job)
+        if stats is not None:
+            self._last_stats = stats
+            self.debounce.observe_ttft(stats.ttft_ms)
         if job.kind == "prefetch":
             self._cache.put(job.key, text)
             return
@@ -795,6 +802,26 @@ class HintController:
         self._changed()
         if shown is not None:
             self._maybe_prefetch(shown)
+
+    def _measured_stats(self, job: _Job) -> CompletionStats | None:
+        """Stats measured here, for a stream closed at a cut before its final chunk (the
+        backend's own figures come only with that chunk). Chunks stand in for tokens and the
+        cached token count is unknown."""
+        from tinymorph_tui.inference.types import CompletionStats
+
+        if job.requested_at is None or job.first_at is None:
+            return None
+        now = self._clock()
+        speed = 0.0
+        if job.chunks > 1 and job.last_at is not None and job.last_at > job.first_at:
+            speed = (job.chunks - 1) / (job.last_at - job.first_at)
+        return CompletionStats(
+            ttft_ms=(job.first_at - job.requested_at) * 1000.0,
+            tokens=job.chunks,
+            tokens_per_s=speed,
+            cached_tokens=None,
+            total_ms=(now - job.requested_at) * 1000.0,
+        )
 
     def _fail(self, job: _Job, exc: BaseException) -> None:
         self._job = None

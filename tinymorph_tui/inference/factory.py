@@ -18,8 +18,23 @@ from typing import Any
 from tinymorph_tui.inference.types import Backend, BackendError
 
 #: Settings passed through to the backends (with config.toml `[model]` keys as fallbacks).
-_LOCAL_SETTINGS = ("n_ctx", "n_threads", "n_gpu_layers", "n_batch", "catalog", "control_vector_fn", "on_state")
-_REMOTE_SETTINGS = ("connect_timeout", "read_timeout", "retries", "backoff", "logit_bias_fn", "transport")
+_LOCAL_SETTINGS = (
+    "n_ctx",
+    "n_threads",
+    "n_gpu_layers",
+    "n_batch",
+    "catalog",
+    "control_vector_fn",
+    "on_state",
+)
+_REMOTE_SETTINGS = (
+    "connect_timeout",
+    "read_timeout",
+    "retries",
+    "backoff",
+    "logit_bias_fn",
+    "transport",
+)
 
 
 def _config_value(config: Any, key: str) -> Any:
@@ -32,7 +47,12 @@ def _config_value(config: Any, key: str) -> Any:
 
 
 def _is_config(value: Any) -> bool:
-    return value is not None and hasattr(value, "get") and hasattr(value, "values") and not isinstance(value, str | Path | Mapping)
+    return (
+        value is not None
+        and hasattr(value, "get")
+        and hasattr(value, "values")
+        and not isinstance(value, str | Path | Mapping)
+    )
 
 
 def resolve_source(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import re
 import threading
 from typing import Any
 
@@ -28,7 +29,7 @@ _callback: Any = None  # keeps the ctypes callback alive for as long as llama.cp
 LOG: collections.deque[tuple[int, str]] = collections.deque(maxlen=200)
 _total = [0]  # lines ever logged, so callers can ask for "lines since my mark"
 
-_LEVEL_ERROR = 3
+_LEVEL_ERROR = 4  # ggml_log_level: NONE 0, DEBUG 1, INFO 2, WARN 3, ERROR 4, CONT 5
 _LEVEL_CONT = 5
 
 
@@ -48,8 +49,8 @@ def llama_module() -> Any:
         import llama_cpp._internals as internals
         import llama_cpp.llama as llama_py
 
-        llama_py.suppress_stdout_stderr = _no_redirect  # type: ignore[assignment]
-        internals.suppress_stdout_stderr = _no_redirect  # type: ignore[attr-defined]
+        llama_py.suppress_stdout_stderr = _no_redirect  # type: ignore[misc, assignment]
+        internals.suppress_stdout_stderr = _no_redirect  # type: ignore[misc, assignment]
         last_level = [0]
 
         @llama_cpp.llama_log_callback
@@ -74,15 +75,19 @@ def log_mark() -> int:
 
 
 def last_error(since: int = 0) -> str | None:
-    """The last llama.cpp error line logged after the mark `since` (trimmed), if any."""
+    """The root cause among llama.cpp's error lines logged after the mark `since`.
+
+    llama.cpp logs a failure as a cascade ("number of tensors is ..." then "failed to read
+    header" then "failed to load model"): the first error line is the specific one.
+    """
     fresh = _total[0] - since
     lines = list(LOG)[-fresh:] if fresh > 0 else []
-    for level, text in reversed(lines):
-        if level == _LEVEL_ERROR or "error" in text.lower() or "failed" in text.lower():
-            text = text.strip()
-            # "llama_model_load: error loading model: X" -> keep the human part after prefixes.
-            for marker in ("error loading model: ", "error: "):
-                if marker in text:
-                    text = text.split(marker, 1)[1]
-            return text
-    return None
+    errors = [text for level, text in lines if level == _LEVEL_ERROR]
+    if not errors:
+        errors = [t for _, t in lines if "error" in t.lower() or "failed" in t.lower()]
+    if not errors:
+        return None
+    text = errors[0].strip()
+    # "gguf_init_from_reader: number of tensors ..." -> drop the C function name.
+    text = re.sub(r"^(?:[A-Za-z_][A-Za-z0-9_]*: )+", "", text)
+    return text.replace("error loading model: ", "") or None

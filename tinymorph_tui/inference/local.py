@@ -85,8 +85,9 @@ class LocalBackend:
 
     `n_ctx=None` uses min(4096, the model's training context). `n_gpu_layers=-1` offloads
     every layer when the llama.cpp build supports GPU offload (else 0). `catalog` is the
-    model's feature catalog (`.get(name)`); `control_vector_fn` mixes features into a
-    control vector (default: `tinymorph_tui.steering.mixer.control_vector` when present).
+    feature catalog steering names refer to (`name in catalog` / `.get(name)`; default: the
+    model's own `FeatureCatalog`); `control_vector_fn` mixes features into a control vector
+    (default: `tinymorph_tui.steering.mixer.control_vector` when present).
     `on_state(state)` is called (from the worker thread) as the model loads.
     """
 
@@ -108,7 +109,8 @@ class LocalBackend:
         self.n_threads = n_threads or default_threads()
         self.n_gpu_layers = n_gpu_layers
         self.n_batch = n_batch
-        self.catalog = catalog
+        self._catalog = catalog
+        self._catalog_resolved = catalog is not None
         self._cv_fn = control_vector_fn
         self._cv_fn_resolved = control_vector_fn is not None
         self.on_state = on_state
@@ -122,6 +124,7 @@ class LocalBackend:
         )
         self._lock = threading.Lock()  # one llama.cpp call sequence at a time
         self._generating = threading.Event()
+        self._active: set[threading.Event] = set()  # cancel events of running generations
         # The vector for requests without steering of their own (set_control_vector).
         self._default_vec: Any = None
         self._default_key: str | None = None
@@ -133,7 +136,7 @@ class LocalBackend:
 
     @property
     def steering_mode(self) -> SteeringMode:
-        """"native" when a control-vector mixer is available, else "none"."""
+        """ "native" when a control-vector mixer is available, else "none"."""
         return "native" if self._control_vector_fn() is not None else "none"
 
     @property
@@ -143,6 +146,29 @@ class LocalBackend:
 
     def __repr__(self) -> str:
         return f"LocalBackend({str(self.model_path)!r}, state={self.state!r})"
+
+    @property
+    def catalog(self) -> Any:
+        """The feature catalog steering names refer to.
+
+        Defaults to the model file's own catalog (`FeatureCatalog.for_model`), opened on
+        first use; None when the steering package is unavailable.
+        """
+        if not self._catalog_resolved:
+            self._catalog_resolved = True
+            try:
+                from tinymorph_tui.steering.catalog import FeatureCatalog
+            except ImportError:
+                return None
+            try:
+                self._catalog = FeatureCatalog.for_model(self.model_path)
+            except Exception:  # no readable model file: steering names are then unknown
+                self._catalog = None
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value: Any) -> None:
+        self._catalog, self._catalog_resolved = value, True
 
     def _control_vector_fn(self) -> ControlVectorFn | None:
         if not self._cv_fn_resolved:
@@ -209,13 +235,17 @@ class LocalBackend:
 
         gpu = bool(llama_cpp.llama_supports_gpu_offload())
         n_gpu_layers = self.n_gpu_layers if gpu else 0
+        n_ctx = self.n_ctx
+        if n_ctx is None:
+            # A model trained on 128k tokens would allocate a huge KV cache at its training
+            # context; hints need far less, so cap it (read from the header, before loading).
+            trained = gguf_context_length(path)
+            n_ctx = min(trained, _DEFAULT_N_CTX) if trained else _DEFAULT_N_CTX
         mark = llama_runtime.log_mark()
         try:
-            # n_ctx is first set to the training context so the model can be inspected;
-            # a model whose training context is small (tiny test models) keeps it.
             llm = Llama(
                 model_path=str(path),
-                n_ctx=self.n_ctx or 0,
+                n_ctx=n_ctx,
                 n_batch=self.n_batch,
                 n_threads=self.n_threads,
                 n_gpu_layers=n_gpu_layers,
@@ -224,22 +254,6 @@ class LocalBackend:
         except Exception as exc:
             reason = llama_runtime.last_error(mark) or str(exc) or type(exc).__name__
             raise BackendError(fail + reason) from None
-        if self.n_ctx is None and llm.n_ctx() > _DEFAULT_N_CTX:
-            # A model trained on 128k tokens would allocate a huge KV cache; hints need far
-            # less. Reload with a bounded context (the weights are mmapped: cheap).
-            llm.close()
-            try:
-                llm = Llama(
-                    model_path=str(path),
-                    n_ctx=_DEFAULT_N_CTX,
-                    n_batch=self.n_batch,
-                    n_threads=self.n_threads,
-                    n_gpu_layers=n_gpu_layers,
-                    verbose=False,
-                )
-            except Exception as exc:
-                reason = llama_runtime.last_error(mark) or str(exc)
-                raise BackendError(fail + reason) from None
         vocab = llm._model.vocab
         fim = all(
             int(fn(vocab)) >= 0
@@ -361,13 +375,14 @@ class LocalBackend:
             if self._default_vec is not None:
                 self._check_vector(self._default_vec)
             return self._default_vec, self._default_key
-        if self.catalog is None:
+        catalog = self.catalog if steering else None
+        if catalog is None:
             if steering:
                 name = next(iter(steering))
                 raise BackendError(f"unknown feature {name!r} (no feature catalog for this model)")
             return None, None
         for name in steering:
-            if not _catalog_has(self.catalog, name):
+            if not _catalog_has(catalog, name):
                 raise BackendError(f"unknown feature {name!r}")
         active = {name: float(scale) for name, scale in steering.items() if scale}
         if not active:
@@ -377,7 +392,7 @@ class LocalBackend:
             raise BackendError("steering is not available (tinymorph_tui.steering.mixer missing)")
         assert self._info is not None
         try:
-            vec = fn(self.catalog, active, self._info.n_layer, self._info.n_embd)
+            vec = fn(catalog, active, self._info.n_layer, self._info.n_embd)
         except BackendError:
             raise
         except KeyError as exc:
@@ -414,7 +429,10 @@ class LocalBackend:
         self._applied_key = key
 
     def clear_cache(self) -> None:
-        """Forget every cached KV state (the next request evaluates its whole prompt)."""
+        """Forget every cached KV state (the next request evaluates its whole prompt).
+
+        Blocks until a running generation ends; call it from a worker, not the event loop.
+        """
         with self._lock:
             if self._llm is not None:
                 self._llm.reset()
@@ -444,6 +462,15 @@ class LocalBackend:
         from llama_cpp import _internals
 
         sampler = _internals.LlamaSampler()
+        if req.logit_bias:
+            assert self._info is not None
+            bias = {
+                int(t): float(b)
+                for t, b in req.logit_bias.items()
+                if 0 <= int(t) < self._info.n_vocab
+            }
+            if bias:
+                sampler.add_logit_bias(self._info.n_vocab, bias)
         if req.temperature <= 0:
             sampler.add_greedy()
             return sampler
@@ -473,14 +500,26 @@ class LocalBackend:
         self.load_sync()
         llama_cpp = llama_runtime.llama_module()
         started = time.perf_counter()
-        with self._lock:
-            if self._closed:
-                raise BackendError("the model backend is closed")
-            self._generating.set()
-            try:
-                return self._generate_locked(req, emit, cancel, started, llama_cpp)
-            finally:
-                self._generating.clear()
+        self._active.add(cancel)
+        try:
+            with self._lock:
+                if self._closed:
+                    raise BackendError("the model backend is closed")
+                self._generating.set()
+                try:
+                    return self._generate_locked(req, emit, cancel, started, llama_cpp)
+                except BackendError:
+                    raise
+                except Exception as exc:
+                    # llama.cpp failed mid-way (e.g. decode error): the cached state can no
+                    # longer be trusted, so the next request starts from scratch.
+                    self._llm.reset()
+                    self._llm._ctx.kv_cache_clear()
+                    raise BackendError(f"generation failed: {exc}") from exc
+                finally:
+                    self._generating.clear()
+        finally:
+            self._active.discard(cancel)
 
     def _generate_locked(
         self,
@@ -614,13 +653,32 @@ class LocalBackend:
         await loop.run_in_executor(None, self.close)
 
     def close(self) -> None:
-        """Synchronous `aclose` (waits for a running generation to finish)."""
+        """Synchronous `aclose`: stops running generations (within a token), frees the model."""
+        self._closed = True
+        for cancel in list(self._active):
+            cancel.set()
         with self._lock:
             self._closed = True
             llm, self._llm = self._llm, None
             if llm is not None:
                 llm.close()
         self._executor.shutdown(wait=True)
+
+
+def gguf_context_length(path: Path) -> int | None:
+    """The training context length stored in a GGUF file's metadata (None if unreadable)."""
+    try:
+        from gguf import GGUFReader  # deferred: only model loading needs it
+
+        reader = GGUFReader(str(path))
+        arch_field = reader.fields["general.architecture"]
+        arch = bytes(arch_field.parts[arch_field.data[0]]).decode("utf-8")
+        field = reader.fields.get(f"{arch}.context_length")
+        if field is None:
+            return None
+        return int(field.parts[field.data[0]][0])
+    except Exception:  # a damaged header is reported by llama.cpp itself, with its reason
+        return None
 
 
 def _catalog_has(catalog: Any, name: str) -> bool:

@@ -105,7 +105,7 @@ class RemoteBackend:
 
     @property
     def steering_mode(self) -> SteeringMode:
-        """"native" for a tinymorph server, else "logit_bias" when a converter is given."""
+        """ "native" for a tinymorph server, else "logit_bias" when a converter is given."""
         if self.server_info is not None and self.server_info.steering:
             return "native"
         return "logit_bias" if self.logit_bias_fn is not None else "none"
@@ -196,9 +196,7 @@ class RemoteBackend:
                     raise self._fail(self._connect_reason(exc)) from None
                 await self._backoff(attempt)
             except httpx.ReadTimeout:
-                raise self._fail(
-                    f"server too slow (no data for {self.read_timeout:g}s)"
-                ) from None
+                raise self._fail(f"server too slow (no data for {self.read_timeout:g}s)") from None
             except httpx.HTTPError as exc:
                 raise self._fail(f"server down ({exc or type(exc).__name__})") from None
         if resp.status_code in (401, 403):
@@ -243,6 +241,9 @@ class RemoteBackend:
         }
         if req.seed is not None:
             body["seed"] = req.seed
+        bias: dict[str, float] = {}
+        if req.logit_bias:
+            bias = {str(int(t)): _clamp_bias(b) for t, b in req.logit_bias.items()}
         if req.stop:
             body["stop"] = list(req.stop)[:4]  # OpenAI accepts at most four
         if req.steering:
@@ -251,14 +252,13 @@ class RemoteBackend:
             elif self.logit_bias_fn is not None:
                 active = {k: v for k, v in req.steering.items() if v}
                 if active:
-                    bias = self.logit_bias_fn(active)
-                    if bias:
-                        # OpenAI clamps biases to [-100, 100]; stay inside to be accepted.
-                        body["logit_bias"] = {
-                            str(int(t)): max(-100.0, min(100.0, float(b))) for t, b in bias.items()
-                        }
+                    for t, b in (self.logit_bias_fn(active) or {}).items():
+                        key = str(int(t))
+                        bias[key] = _clamp_bias(bias.get(key, 0.0) + float(b))
         elif req.steering is not None and info.steering:
             body["steering"] = {"features": {}}
+        if bias:
+            body["logit_bias"] = bias
         return body
 
     async def stream(self, req: CompletionRequest) -> AsyncIterator[Chunk]:
@@ -294,7 +294,9 @@ class RemoteBackend:
             except httpx.HTTPError as exc:
                 raise self._fail(f"request failed ({exc or type(exc).__name__})") from None
 
-    async def _read(self, resp: Any, req: CompletionRequest, started: float) -> AsyncIterator[Chunk]:
+    async def _read(
+        self, resp: Any, req: CompletionRequest, started: float
+    ) -> AsyncIterator[Chunk]:
         """Turn the response body into chunks and a final stats chunk."""
         stops = StopFilter(req.stop)
         pieces = 0
@@ -382,6 +384,11 @@ class RemoteBackend:
                 await client.aclose()
             except RuntimeError:  # its event loop is already closed
                 pass
+
+
+def _clamp_bias(value: float) -> float:
+    """OpenAI accepts biases in [-100, 100]; stay inside so strict servers take them."""
+    return max(-100.0, min(100.0, float(value)))
 
 
 async def _one(body: bytes) -> AsyncIterator[str]:

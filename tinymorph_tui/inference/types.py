@@ -27,7 +27,8 @@ class CompletionRequest:
     to scales; `None` means "no steering of this request's own" (a local backend then uses the
     vector set with `set_control_vector`, none by default) and `{}` or all-zero scales mean
     explicitly unsteered. `n_alternative` numbers an alternative (0 = the first hint); the
-    hint controller varies the seed with it.
+    hint controller varies the seed with it. `logit_bias` ({token_id: bias}, OpenAI's
+    field) is added to those tokens' logits before sampling (an extension of the contract).
     """
 
     prompt: str
@@ -39,6 +40,7 @@ class CompletionRequest:
     stop: tuple[str, ...] = ()
     steering: dict[str, float] | None = None
     n_alternative: int = 0
+    logit_bias: dict[int, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,11 @@ class Backend(Protocol):
     """
 
     name: str
-    steering_mode: SteeringMode
+
+    @property
+    def steering_mode(self) -> SteeringMode:
+        """How `CompletionRequest.steering` is applied ("native", "logit_bias", "none")."""
+        ...
 
     def stream(self, req: CompletionRequest) -> AsyncIterator[Chunk]:
         """Stream the continuation of `req` as chunks."""

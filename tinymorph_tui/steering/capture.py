@@ -57,7 +57,7 @@ def _ggml_lib() -> Any:
     global _ggml
     if _ggml is not None:
         return _ggml
-    import llama_cpp  # deferred: loading llama.cpp takes ~0.3 s
+    llama_cpp = _llama()  # deferred: loading llama.cpp takes ~0.3 s
 
     lib_dir = Path(llama_cpp.__file__).resolve().parent / "lib"
     candidates = sorted(lib_dir.glob("libggml-base.*")) + sorted(lib_dir.glob("ggml-base.*"))
@@ -71,21 +71,25 @@ def _ggml_lib() -> Any:
     lib.ggml_nbytes.argtypes = [ctypes.c_void_p]
     lib.ggml_nbytes.restype = ctypes.c_size_t
     lib.ggml_backend_tensor_get.argtypes = [
-        ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_size_t,
     ]
     lib.ggml_backend_tensor_get.restype = None
     _ggml = lib
     return lib
 
 
-def quiet_llama() -> None:
-    """Silence llama.cpp's load-time chatter on stderr (errors still print)."""
+def _llama() -> Any:
+    """llama_cpp with tinymorph's quiet logging (no load chatter over the editor's screen)."""
     try:
-        from llama_cpp._logger import set_verbose
+        from tinymorph_tui.inference.llama_runtime import llama_module
+    except ImportError:  # pragma: no cover - the inference package ships with steering
+        import llama_cpp
 
-        set_verbose(False)
-    except ImportError:  # pragma: no cover - older/newer llama-cpp-python layouts
-        pass
+        return llama_cpp
+    return llama_module()
 
 
 class ResidualCapture:
@@ -104,13 +108,12 @@ class ResidualCapture:
         n_threads: int | None = None,
         n_gpu_layers: int = 0,
     ) -> None:
-        import llama_cpp
         import numpy as np
 
+        llama_cpp = _llama()
         self._np = np
         self._llama = llama_cpp
         self._lib = _ggml_lib()
-        quiet_llama()
         llama_cpp.llama_backend_init()
         path = Path(model_path)
         if not path.is_file():
@@ -210,7 +213,9 @@ class ResidualCapture:
             raise FeatureError("text too long to tokenize")
         return list(buf[:n])
 
-    def run(self, text: str | Sequence[int], layers: Iterable[int] | None = None) -> dict[int, np.ndarray]:
+    def run(
+        self, text: str | Sequence[int], layers: Iterable[int] | None = None
+    ) -> dict[int, np.ndarray]:
         """Evaluate one text (or token list) and return `{layer: (n_tokens, n_embd)}`.
 
         `layers` defaults to every layer 0..n_layer-1. The KV cache is cleared first, so
@@ -226,7 +231,9 @@ class ResidualCapture:
         want = set(range(self.n_layer)) if layers is None else {int(x) for x in layers}
         bad = [x for x in want if not 0 <= x < self.n_layer]
         if bad:
-            raise FeatureError(f"layer {bad[0]} does not exist (the model has {self.n_layer} layers)")
+            raise FeatureError(
+                f"layer {bad[0]} does not exist (the model has {self.n_layer} layers)"
+            )
         self._want, self._got, self._error = want, {}, None
         llama.llama_memory_clear(llama.llama_get_memory(self._ctx), True)
         batch = llama.llama_batch_init(len(tokens), 0, 1)
@@ -289,8 +296,10 @@ def contrastive_directions(
             f"1..{capture.n_layer - 1}"
         )
     total = len(pos) + len(neg)
-    sums = {True: {x: np.zeros(capture.n_embd, np.float64) for x in layer_list},
-            False: {x: np.zeros(capture.n_embd, np.float64) for x in layer_list}}
+    sums = {
+        True: {x: np.zeros(capture.n_embd, np.float64) for x in layer_list},
+        False: {x: np.zeros(capture.n_embd, np.float64) for x in layer_list},
+    }
     done = 0
     for positive, group in ((True, pos), (False, neg)):
         for text in group:

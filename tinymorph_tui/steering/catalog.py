@@ -24,13 +24,10 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tinymorph_tui.steering.feature import Feature, FeatureError, check_name
 from tinymorph_tui.steering.fuzzy import fuzzy_rank
-
-if TYPE_CHECKING:
-    import numpy as np
 
 #: Bytes hashed from the start of a model file for its identity (with the file size): the
 #: GGUF header and metadata live there, and hashing a 10 GB file on every start is too slow.
@@ -69,9 +66,17 @@ def model_id(model_path: str | os.PathLike[str]) -> str:
 
 
 def _mkdir_private(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(OSError):  # not ours to fix when the folder belongs to another user
-        os.chmod(path, 0o700)
+    """Create `path` and any missing parents with mode 0700 (existing folders are left)."""
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process raced us: fine
+            folder.mkdir(mode=0o700)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -208,8 +213,10 @@ class FeatureCatalog:
         rec = self._load_index().get("model")
         if isinstance(rec, dict) and "n_layer" in rec and "n_embd" in rec:
             self._info = ModelInfo(
-                str(rec.get("name", "")), str(rec.get("arch", "")),
-                int(rec["n_layer"]), int(rec["n_embd"]),
+                str(rec.get("name", "")),
+                str(rec.get("arch", "")),
+                int(rec["n_layer"]),
+                int(rec["n_embd"]),
             )
         return self._info
 
@@ -224,7 +231,9 @@ class FeatureCatalog:
         index["residual_norms"] = {str(k): float(v) for k, v in sorted(norms.items())}
         self.model_info()
         if self._info is not None:
-            index.setdefault("model", {}).update(n_layer=self._info.n_layer, n_embd=self._info.n_embd)
+            index.setdefault("model", {}).update(
+                n_layer=self._info.n_layer, n_embd=self._info.n_embd
+            )
         self._save_index(index)
 
     def ensure_residual_norms(self, progress: Any = None) -> dict[int, float]:
@@ -308,16 +317,27 @@ class FeatureCatalog:
         Raises FeatureError when its width differs from the model's n_embd or it names a
         layer the model does not have.
         """
+        self.add_many([feature], replace=replace)
+
+    def add_many(self, features: list[Feature], *, replace: bool = True) -> None:
+        """Store several features, writing the index once (SAE imports add thousands).
+
+        All are checked before anything is written, so a bad one stores none.
+        """
         import io
 
         import numpy as np
 
-        name = check_name(feature.name)
         index = self._load_index()
-        if not replace and name in index["features"]:
-            raise FeatureError(f"feature {name!r} already exists")
         info = self.model_info()
-        if info is not None:
+        names: set[str] = set()
+        for feature in features:
+            name = check_name(feature.name)
+            if name in names or (not replace and name in index["features"]):
+                raise FeatureError(f"feature {name!r} already exists")
+            names.add(name)
+            if info is None:
+                continue
             if feature.n_embd != info.n_embd:
                 raise FeatureError(
                     f"feature {name!r} has width {feature.n_embd} but the model's n_embd is "
@@ -329,29 +349,34 @@ class FeatureCatalog:
                     f"feature {name!r}: layer {bad[0]} is out of range for a model with "
                     f"{info.n_layer} layers (steerable layers are 1..{info.n_layer - 1})"
                 )
-        file_name = _slug(name) + ".npz"
-        buf = io.BytesIO()
-        np.savez(buf, **{f"layer_{k}": v.astype(np.float32) for k, v in feature.layers.items()})
-        atomic_write_bytes(self.root / file_name, buf.getvalue())
-        old = index["features"].get(name)
-        index["features"][name] = {
-            "label": feature.label,
-            "source": feature.source,
-            "scale_min": feature.scale_min,
-            "scale_max": feature.scale_max,
-            "layers": sorted(feature.layers),
-            "norm": {str(k): v for k, v in sorted(feature.norm.items())},
-            "logit_effect": [[t, s, round(float(w), 6)] for t, s, w in feature.logit_effect],
-            "file": file_name,
-        }
+        stale: list[str] = []
+        for feature in features:
+            name = feature.name
+            file_name = _slug(name) + ".npz"
+            buf = io.BytesIO()
+            np.savez(buf, **{f"layer_{k}": v.astype(np.float32) for k, v in feature.layers.items()})
+            atomic_write_bytes(self.root / file_name, buf.getvalue())
+            old = index["features"].get(name)
+            if isinstance(old, dict) and old.get("file") != file_name:
+                stale.append(str(old["file"]))
+            index["features"][name] = {
+                "label": feature.label,
+                "source": feature.source,
+                "scale_min": feature.scale_min,
+                "scale_max": feature.scale_max,
+                "layers": sorted(feature.layers),
+                "norm": {str(k): v for k, v in sorted(feature.norm.items())},
+                "logit_effect": [[t, s, round(float(w), 6)] for t, s, w in feature.logit_effect],
+                "file": file_name,
+            }
+            self._vectors.pop(name, None)
+            feature.model_id = self.model_id
         if info is not None:
             index.setdefault("model", {}).update(n_layer=info.n_layer, n_embd=info.n_embd)
         self._save_index(index)
-        if isinstance(old, dict) and old.get("file") != file_name:
+        for file_name in stale:
             with contextlib.suppress(OSError):
-                (self.root / str(old["file"])).unlink()
-        self._vectors.pop(name, None)
-        feature.model_id = self.model_id
+                (self.root / file_name).unlink()
 
     def remove(self, name: str) -> bool:
         """Delete a feature; returns False when there was none of that name."""
@@ -368,5 +393,7 @@ class FeatureCatalog:
     def search(self, query: str, limit: int | None = None) -> list[str]:
         """Feature names whose name or label fuzzily match `query`, best first."""
         feats = self._load_index()["features"]
-        items = [(n, f"{n} {e.get('label', '')}" if isinstance(e, dict) else n) for n, e in feats.items()]
+        items = [
+            (n, f"{n} {e.get('label', '')}" if isinstance(e, dict) else n) for n, e in feats.items()
+        ]
         return fuzzy_rank(query, items, limit)

@@ -46,9 +46,7 @@ def read_cvec(path: str | os.PathLike[str]) -> ControlVectorFile:
     reader = open_reader(path)
     arch = field_value(reader, "general.architecture")
     if arch != "controlvector":
-        raise FeatureError(
-            f"{path}: not a control-vector GGUF (general.architecture is {arch!r})"
-        )
+        raise FeatureError(f"{path}: not a control-vector GGUF (general.architecture is {arch!r})")
     hint = field_value(reader, "controlvector.model_hint") or ""
     layers: dict[int, np.ndarray] = {}
     for tensor in reader.tensors:
@@ -86,7 +84,9 @@ def write_cvec(
         raise FeatureError("a control vector needs at least one layer")
     if any(int(layer) < 1 for layer in layers):
         raise FeatureError("layer 0 cannot be written to a control vector")
-    arrays = {int(k): np.ascontiguousarray(v, dtype=np.float32).reshape(-1) for k, v in layers.items()}
+    arrays = {
+        int(k): np.ascontiguousarray(v, dtype=np.float32).reshape(-1) for k, v in layers.items()
+    }
     if len({a.shape[0] for a in arrays.values()}) != 1:
         raise FeatureError("control-vector directions differ in width")
     path = Path(path)

@@ -44,7 +44,7 @@ def check_name(name: str) -> str:
     return clean
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality: comparing dicts of arrays is ambiguous
 class Feature:
     """A steering feature of one model.
 

@@ -82,8 +82,12 @@ def logit_lens(
     texts, types = token_texts(reader)
     k = dirs.shape[0]
     # Running candidates per direction: ids and scores of the best `top` on each side so far.
-    best_hi: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0, int), np.empty(0)) for _ in range(k)]
-    best_lo: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0, int), np.empty(0)) for _ in range(k)]
+    best_hi: list[tuple[np.ndarray, np.ndarray]] = [
+        (np.empty(0, int), np.empty(0)) for _ in range(k)
+    ]
+    best_lo: list[tuple[np.ndarray, np.ndarray]] = [
+        (np.empty(0, int), np.empty(0)) for _ in range(k)
+    ]
     for start, block in tensor_rows(out_t):
         scores = block @ dirs.T  # (rows, k)
         ids = np.arange(start, start + block.shape[0])

@@ -1,13 +1,15 @@
 """Mix active features into one llama.cpp control vector.
 
 **What a slider unit means.** A feature at scale 1.0 adds, at its strongest layer, a vector
-whose length is `STEER_FRACTION` (0.5) times the model's typical residual-stream norm at
+whose length is `STEER_FRACTION` (0.25) times the model's typical residual-stream norm at
 that layer (the median per-token norm of `l_out-L` over a few neutral texts, measured once
 per model by `capture.measure_residual_norms` and cached in the catalog). A multi-layer
 feature (a repeng or cvector-generator file) keeps the relative strengths of its layers:
 each layer's length relative to that layer's residual norm is divided by the largest such
-ratio. So scale 1.0 of any feature, from any source, perturbs the residual stream by about
-half its typical size: a strong but usually coherent push; 2.0 is very strong.
+ratio. So scale 1.0 of any feature, from any source, perturbs the residual stream by about a
+quarter of its typical size: a clear push that usually keeps the text coherent; 2.0 (half
+the residual norm) is strong and can derail small models. On stories260K a happy-vs-sad
+direction at layer 2 raises log p(" happy") - log p(" sad") by ~2 nats at 1.0 and ~6 at 2.0.
 
 When a catalog has no measured norms (a catalog built by hand), scale 1.0 is the stored
 direction as it is, which is what llama.cpp's `--control-vector` would apply.
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from tinymorph_tui.steering.catalog import FeatureCatalog
 
 #: Length of a scale-1.0 direction as a fraction of the typical residual norm at its layer.
-STEER_FRACTION = 0.5
+STEER_FRACTION = 0.25
 
 
 def active_features(features: Mapping[str, float] | None) -> dict[str, float]:
@@ -123,4 +125,3 @@ def apply_control_vector(ctx: Any, vector: np.ndarray | None, n_layer: int, n_em
         rc = llama_cpp.llama_set_adapter_cvec(ctx, ptr, vector.size, n_embd, 1, n_layer - 1)
     if rc != 0:
         raise FeatureError(f"llama.cpp refused the control vector (code {rc})")
-

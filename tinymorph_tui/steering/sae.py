@@ -32,7 +32,9 @@ from tinymorph_tui.steering.feature import FeatureError
 if TYPE_CHECKING:
     import numpy as np
 
-_HOOK_RE = re.compile(r"^blocks\.(\d+)\.(hook_resid_post|hook_resid_pre|hook_attn_out|hook_mlp_out)$")
+_HOOK_RE = re.compile(
+    r"^blocks\.(\d+)\.(hook_resid_post|hook_resid_pre|hook_attn_out|hook_mlp_out)$"
+)
 
 
 def hook_to_layer(hook_name: str) -> int:
@@ -55,8 +57,11 @@ def hook_to_layer(hook_name: str) -> int:
     return layer
 
 
-def parse_rows(spec: str, limit: int) -> list[int]:
-    """Parse a row selection like "1,5,10-20" into sorted unique indices below `limit`."""
+def parse_rows(spec: str, limit: int, what: str = "row") -> list[int]:
+    """Parse a selection like "1,5,10-20" into sorted unique indices below `limit`.
+
+    `what` names the items in error messages ("row", "layer").
+    """
     rows: set[int] = set()
     for part in spec.split(","):
         part = part.strip()
@@ -64,16 +69,18 @@ def parse_rows(spec: str, limit: int) -> list[int]:
             continue
         m = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
         if not m:
-            raise FeatureError(f"bad row selection {part!r}: use e.g. 1,5,10-20")
+            raise FeatureError(f"bad {what} selection {part!r}: use e.g. 1,5,10-20")
         lo = int(m.group(1))
         hi = int(m.group(2)) if m.group(2) is not None else lo
         if hi < lo:
-            raise FeatureError(f"bad row range {part!r}: end before start")
+            raise FeatureError(f"bad {what} range {part!r}: end before start")
         if hi >= limit:
-            raise FeatureError(f"row {hi} is out of range: the SAE has {limit} rows (0..{limit - 1})")
+            raise FeatureError(
+                f"row {hi} is out of range: the SAE has {limit} rows (0..{limit - 1})"
+            )
         rows.update(range(lo, hi + 1))
     if not rows:
-        raise FeatureError("empty row selection")
+        raise FeatureError(f"empty {what} selection")
     return sorted(rows)
 
 
@@ -209,7 +216,9 @@ def load_sae_rows(
 
         source = f"gemmascope:{npz.parent.name}"
     else:
-        raise FeatureError(f"{p}: neither an SAELens folder (sae_weights.safetensors) nor params.npz")
+        raise FeatureError(
+            f"{p}: neither an SAELens folder (sae_weights.safetensors) nor params.npz"
+        )
     if layer < 1:
         raise FeatureError(f"layer {layer} cannot be steered (llama.cpp starts at layer 1)")
     if rows is None:

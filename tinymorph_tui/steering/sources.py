@@ -71,8 +71,12 @@ def define_contrastive(
         if progress:
             progress("model", 1, 1)
         if not catalog.residual_norms():
-            catalog.set_residual_norms(residual_norms(cap, NEUTRAL_TEXTS, _stage(progress, "norms")))
-        dirs = contrastive_directions(cap, positives, negatives, layers, _stage(progress, "capture"))
+            catalog.set_residual_norms(
+                residual_norms(cap, NEUTRAL_TEXTS, _stage(progress, "norms"))
+            )
+        dirs = contrastive_directions(
+            cap, positives, negatives, layers, _stage(progress, "capture")
+        )
     n_pos = len([t for t in positives if t.strip()])
     n_neg = len([t for t in negatives if t.strip()])
     feature = Feature(
@@ -167,8 +171,7 @@ def import_sae(
             attach_logit_effect(catalog, features[start : start + 256])
             if progress:
                 progress("lens", min(start + 256, len(features)), len(features))
-    for feature in features:
-        catalog.add(feature)
+    catalog.add_many(features)
     return features
 
 
@@ -195,7 +198,9 @@ def export_cvec(
     if raw:
         layers = dict(feature.layers)
     else:
-        layers = {k: v * scale for k, v in unit_directions(feature, catalog.residual_norms()).items()}
+        layers = {
+            k: v * scale for k, v in unit_directions(feature, catalog.residual_norms()).items()
+        }
     info = catalog.model_info()
     hint = info.arch if info is not None and info.arch else "llama"
     return write_cvec(path, layers, hint)

@@ -50,6 +50,9 @@ __all__ = ["MarkdownHighlighter", "Span", "highlight_text"]
 VISIBLE_MARGIN = 100
 #: While background chunks are still parsing, publish at least this often.
 PUBLISH_INTERVAL_S = 0.25
+#: After an edit wakes an idle worker, let the UI thread finish handling the key press
+#: (drawing it with shifted highlights) before competing with it for the GIL.
+EDIT_SETTLE_S = 0.008
 
 
 def highlight_text(
@@ -102,7 +105,10 @@ class MarkdownHighlighter:
 
     def _on_edit(self, event: Any) -> None:
         """Document listener: on the keystroke path, so it only queues the event."""
-        self._pending.append(event)
+        pending = self._pending
+        if pending and pending[0].version <= self._snapshot.version:
+            pending.popleft()  # keep the list short even if nothing is drawn for a while
+        pending.append(event)
         self._version = event.version
         self._queue.put(event)
         self._wake.set()
@@ -159,8 +165,13 @@ class MarkdownHighlighter:
         del text
         fresh: list[Any] = []
         last_publish = 0.0
+        was_idle = False
+        fresh_start = True
         while not self._stop:
             self._wake.clear()
+            if was_idle:
+                time.sleep(EDIT_SETTLE_S)
+                was_idle = False
             self._drain(store)
             if self._stop:
                 break
@@ -173,7 +184,11 @@ class MarkdownHighlighter:
                 with self._idle:
                     self._is_idle = self._queue.empty()
                     self._idle.notify_all()
+                if fresh_start:
+                    fresh_start = False
+                    _warm_up_pygments()
                 self._wake.wait()
+                was_idle = True
                 continue
             with self._idle:
                 self._is_idle = False
@@ -182,12 +197,14 @@ class MarkdownHighlighter:
             pick = min(todo, key=lambda i: self._priority(store, starts, i, lo, hi))
             fresh.append((store.parse(pick), starts[pick]))
             visible_left = any(
-                self._overlaps(store, starts, i, lo, hi) or store.chunks[i].stale for i in store.todo()
+                self._overlaps(store, starts, i, lo, hi) or store.chunks[i].stale
+                for i in store.todo()
             )
             now = time.monotonic()
             if not visible_left or now - last_publish > PUBLISH_INTERVAL_S:
                 self._publish(store, fresh)
                 last_publish = now
+            time.sleep(0)  # between chunks: let a waiting UI thread take the GIL
 
     def _drain(self, store: ChunkStore) -> None:
         while True:
@@ -205,7 +222,9 @@ class MarkdownHighlighter:
     def _overlaps(store: ChunkStore, starts: list[int], i: int, lo: int, hi: int) -> bool:
         return starts[i] < hi and starts[i] + len(store.chunks[i].lines) > lo
 
-    def _priority(self, store: ChunkStore, starts: list[int], i: int, lo: int, hi: int) -> tuple[int, int]:
+    def _priority(
+        self, store: ChunkStore, starts: list[int], i: int, lo: int, hi: int
+    ) -> tuple[int, int]:
         if self._overlaps(store, starts, i, lo, hi):
             return (0, starts[i])
         if store.chunks[i].stale:
@@ -229,3 +248,13 @@ class MarkdownHighlighter:
                 self._on_update()
             except Exception:  # noqa: BLE001 - a UI callback error must not kill highlighting
                 pass
+
+
+def _warm_up_pygments() -> None:
+    """Import pygments' lexer registry in the worker while idle, not on the UI thread later."""
+    try:
+        from pygments.lexers import get_lexer_by_name
+
+        get_lexer_by_name("text")
+    except Exception:  # noqa: BLE001 - a warm-up only; highlighting works without it
+        pass

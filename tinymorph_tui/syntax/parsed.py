@@ -44,9 +44,21 @@ def byte_to_col(line: str, encoded: bytes | None, byte_col: int) -> int:
 class ParsedChunk:
     """A chunk's text, its block tree (None: shown plain) and cached row spans."""
 
-    __slots__ = ("lines", "prefix_rows", "_rows_text", "source", "tree", "_spans", "_inline", "_code", "_enc")
+    __slots__ = (
+        "lines",
+        "prefix_rows",
+        "_rows_text",
+        "source",
+        "tree",
+        "_spans",
+        "_inline",
+        "_code",
+        "_enc",
+    )
 
-    def __init__(self, lines: tuple[str, ...], prefix: str = "", tree: Any | None = None, source: bytes = b"") -> None:
+    def __init__(
+        self, lines: tuple[str, ...], prefix: str = "", tree: Any | None = None, source: bytes = b""
+    ) -> None:
         self.lines = lines
         prefix_lines = tuple(prefix.split("\n")[:-1]) if prefix else ()
         self.prefix_rows = len(prefix_lines)
@@ -125,7 +137,14 @@ class ParsedChunk:
         return line, self._enc[t]
 
     def _node_into(
-        self, node: Any, scope: str, layer: int, rank: int, t0: int, t1: int, acc: dict[int, list[_SortItem]]
+        self,
+        node: Any,
+        scope: str,
+        layer: int,
+        rank: int,
+        t0: int,
+        t1: int,
+        acc: dict[int, list[_SortItem]],
     ) -> None:
         (sr, sc), (er, ec) = node.start_point, node.end_point
         key = (layer, node.start_byte, -node.end_byte, rank)
@@ -164,7 +183,12 @@ class ParsedChunk:
         return pieces
 
     def _lexed_into(
-        self, key: int, lexed: dict[int, list[tuple[int, int, str]]], t0: int, t1: int, acc: dict[int, list[_SortItem]]
+        self,
+        key: int,
+        lexed: dict[int, list[tuple[int, int, str]]],
+        t0: int,
+        t1: int,
+        acc: dict[int, list[_SortItem]],
     ) -> None:
         self._code[key] = lexed
         for t in range(t0, t1):
@@ -181,11 +205,19 @@ class ParsedChunk:
                 if child.type == "info_string":
                     for part in child.named_children:
                         if part.type == "language":
-                            language = self.source[part.start_byte : part.end_byte].decode("utf-8", "replace")
-            lexed = lex_pieces(language, self._rows_text, self._pieces(content_ranges(node))) if language else {}
+                            language = self.source[part.start_byte : part.end_byte].decode(
+                                "utf-8", "replace"
+                            )
+            lexed = (
+                lex_pieces(language, self._rows_text, self._pieces(content_ranges(node)))
+                if language
+                else {}
+            )
         self._lexed_into(key, lexed, t0, t1, acc)
 
-    def _frontmatter_into(self, node: Any, language: str, t0: int, t1: int, acc: dict[int, list[_SortItem]]) -> None:
+    def _frontmatter_into(
+        self, node: Any, language: str, t0: int, t1: int, acc: dict[int, list[_SortItem]]
+    ) -> None:
         key = node.start_byte
         lexed = self._code.get(key)
         if lexed is None:

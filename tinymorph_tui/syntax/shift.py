@@ -16,8 +16,8 @@ from typing import Any
 
 from tinymorph_tui.syntax.scopes import Span
 
-#: Beyond this many unparsed edits, rows touched by them are shown plain (the worker is
-#: about to publish anyway; this only bounds recursion).
+#: Beyond this many unparsed edits the rows are shown plain until the worker publishes
+#: (it is about to; this bounds the per-row recursion).
 MAX_PENDING = 400
 
 RowSpans = Callable[[int], list[Span]]
@@ -25,8 +25,10 @@ RowSpans = Callable[[int], list[Span]]
 
 def shifted(base: RowSpans, edits: Sequence[Any]) -> RowSpans:
     """Row -> spans after applying `edits` (oldest first) on top of `base` row spans."""
+    if len(edits) > MAX_PENDING:
+        return _plain
     fn = base
-    for edit in edits[-MAX_PENDING:]:
+    for edit in edits:
         fn = _through(fn, edit)
     return fn
 
@@ -67,3 +69,7 @@ def _through(prev: RowSpans, edit: Any) -> RowSpans:
         return out
 
     return spans
+
+
+def _plain(_row: int) -> list[Span]:
+    return []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tinymorph_tui.syntax.chunks import (
+    FRONT_MATTER_MAX_LINES,
     MAX_CHUNK_BYTES,
     MIN_CHUNK_BYTES,
     State,
@@ -23,6 +24,7 @@ from tinymorph_tui.syntax.chunks import (
     natural_boundary,
     prefix_for,
     split_lines,
+    split_text_at,
 )
 from tinymorph_tui.syntax.parsed import ParsedChunk
 from tinymorph_tui.syntax.scopes import Span
@@ -83,16 +85,25 @@ class ChunkStore:
     """The document as chunks of lines, maintained by replaying edit events."""
 
     def __init__(
-        self, text: str, version: int, *, min_bytes: int = MIN_CHUNK_BYTES, max_bytes: int = MAX_CHUNK_BYTES
+        self,
+        text: str,
+        version: int,
+        *,
+        min_bytes: int = MIN_CHUNK_BYTES,
+        max_bytes: int = MAX_CHUNK_BYTES,
     ) -> None:
         self.min_bytes = min_bytes
         self.max_bytes = max_bytes
         self.version = version
-        lines = text.split("\n")
-        specs, _ = split_lines(
-            lines, min_bytes=min_bytes, max_bytes=max_bytes, front=front_matter_state(lines)
-        )
-        self.chunks = [WorkChunk(tuple(lines[s.start : s.end]), s.state, s.forced) for s in specs]
+        front = front_matter_state(_first_lines(text, FRONT_MATTER_MAX_LINES + 2))
+        specs, offsets = split_text_at(text, min_bytes=min_bytes, max_bytes=max_bytes, front=front)
+        ends = [*offsets[1:], len(text) + 1]
+        # one split per chunk rather than one over the whole text: a single C call over
+        # 10 MB would hold the GIL for tens of milliseconds and stall the UI thread
+        self.chunks = [
+            WorkChunk(tuple(text[a : b - 1].split("\n")), s.state, s.forced)
+            for s, a, b in zip(specs, offsets, ends, strict=True)
+        ]
         self._starts: list[int] | None = None
 
     # -- queries -----------------------------------------------------------------
@@ -134,7 +145,12 @@ class ChunkStore:
         """Replay one `EditEvent` (points in `str` columns of the text before the edit)."""
         (r0, c0), (r1, c1) = event.start_point, event.old_end_point
         inserted: str = event.inserted
-        if c0 == 0 and c1 == 0 and (r1 > r0 or inserted) and (not inserted or inserted.endswith("\n")):
+        if (
+            c0 == 0
+            and c1 == 0
+            and (r1 > r0 or inserted)
+            and (not inserted or inserted.endswith("\n"))
+        ):
             # whole lines replaced: keep neighbouring rows (and chunk boundaries) untouched
             new = inserted.split("\n")[:-1] if inserted else []
             self._replace_rows(r0, r1, new)
@@ -148,12 +164,18 @@ class ChunkStore:
         i = bisect_right(starts, a) - 1
         j = bisect_right(starts, b - 1) - 1 if b > a else i
         merged = self.chunks[i : j + 1]
-        lines = tuple(itertools.chain.from_iterable(c.lines for c in merged)) if j > i else merged[0].lines
+        lines = (
+            tuple(itertools.chain.from_iterable(c.lines for c in merged))
+            if j > i
+            else merged[0].lines
+        )
         base = starts[i]
         lines = lines[: a - base] + tuple(new) + lines[b - base :]
         stale = any(c.result is not None or c.stale for c in merged)
         if lines:
-            self.chunks[i : j + 1] = [WorkChunk(lines, merged[0].state, merged[0].forced, None, stale, True)]
+            self.chunks[i : j + 1] = [
+                WorkChunk(lines, merged[0].state, merged[0].forced, None, stale, True)
+            ]
         else:
             del self.chunks[i : j + 1]
             if i < len(self.chunks):
@@ -170,8 +192,10 @@ class ChunkStore:
                 i += 1
                 continue
             # an edit on a chunk's first line can invalidate the boundary before it
-            while i > 0 and not self.chunks[i].forced and not natural_boundary(
-                self.chunks[i - 1].lines[-1], self.chunks[i].lines[0]
+            while (
+                i > 0
+                and not self.chunks[i].forced
+                and not natural_boundary(self.chunks[i - 1].lines[-1], self.chunks[i].lines[0])
             ):
                 i -= 1
             i = self._rescan(i)
@@ -214,7 +238,13 @@ class ChunkStore:
                 new_chunks.append(prev)  # unchanged: keep its parse
                 continue
             new_chunks.append(
-                WorkChunk(flat[spec.start - start : spec.end - start], spec.state, spec.forced, None, stale)
+                WorkChunk(
+                    flat[spec.start - start : spec.end - start],
+                    spec.state,
+                    spec.forced,
+                    None,
+                    stale,
+                )
             )
         self.chunks[i : k + 1] = new_chunks
         self._starts = None
@@ -236,3 +266,13 @@ class ChunkStore:
         chunk.result = result
         chunk.stale = False
         return result
+
+
+def _first_lines(text: str, count: int) -> list[str]:
+    """The first `count` lines of `text` (front matter detection looks no further)."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")
+    return text[:end].split("\n")

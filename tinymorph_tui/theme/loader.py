@@ -167,9 +167,11 @@ class Theme:
             or "#5f87d7"
         )
         secondary = _hex(self.style("ui.statusline.insert").bgcolor) or primary
-        accent = _hex(self.style("ui.statusline.visual").bgcolor) or _hex(
-            self.style("markup.link.url").color
-        ) or primary
+        accent = (
+            _hex(self.style("ui.statusline.visual").bgcolor)
+            or _hex(self.style("markup.link.url").color)
+            or primary
+        )
         error = _hex(self.style("ui.message.error").color) or "#e06c75"
         warning = _hex(self.style("ui.message.warning").color) or "#e5c07b"
         success = _hex(self.style("ui.message.success").color) or "#98c379"
@@ -251,7 +253,9 @@ def load_theme(name: str) -> Theme:
     if path is None:
         raise ThemeError(f"no theme named {name!r} (try one of: {', '.join(available_themes())})")
     palette, raw, chain = _load_chain(path, [])
-    styles = {scope: _resolve_style(value, palette, file, scope) for scope, (value, file) in raw.items()}
+    styles = {
+        scope: _resolve_style(value, palette, file, scope) for scope, (value, file) in raw.items()
+    }
     ansi_only = all(_is_ansi16(v) for v in palette.values()) and all(
         _is_ansi16_style(value, palette) for value, _ in raw.values()
     )
@@ -320,7 +324,9 @@ def _flatten_scopes(data: Mapping[str, Any], path: Path, prefix: str = "") -> li
     out: list[tuple[str, Any]] = []
     for key, value in data.items():
         scope = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not set(value) <= _STYLE_KEYS:
+        # a table with any style field is a style (so a typo next to "fg" is reported);
+        # other tables are namespaces: [markup.heading] fg = ... works like "markup.heading"
+        if isinstance(value, dict) and value and not set(value) & _STYLE_KEYS:
             out += _flatten_scopes(value, path, scope + ".")
         elif isinstance(value, (str, dict)):
             out.append((scope, value))

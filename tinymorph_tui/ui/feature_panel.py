@@ -8,6 +8,7 @@ Keys (list view):
   x or d              remove this slider
   / or a              fuzzy search the catalog to add a feature
   s                   save the sliders as a named preset;  p  load a preset
+  Escape              post `FeaturePanel.Closed` (the app hides the panel)
 Inside a prompt (value, search, preset name, preset list): type, Backspace, up/down (or
 Ctrl-P/Ctrl-N, Tab) choose, Enter confirms, Escape cancels.
 
@@ -20,7 +21,7 @@ use are left to bubble up, so the app's own bindings (e.g. the panel toggle) kee
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
 from textual import events
@@ -28,7 +29,6 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tinymorph_tui.steering.feature import DEFAULT_SCALE_MAX, DEFAULT_SCALE_MIN, FeatureError
-from tinymorph_tui.steering.fuzzy import fuzzy_rank
 
 if TYPE_CHECKING:
     from tinymorph_tui.steering.catalog import FeatureCatalog
@@ -94,16 +94,27 @@ class FeaturePanel(Widget, can_focus=True):
             super().__init__()
             self.features = features
 
+    class Closed(Message):
+        """Escape in the slider list: the app may hide the panel and refocus the text."""
+
     def __init__(
         self,
         catalog: FeatureCatalog | None = None,
         *,
+        backend: Any = None,
+        config: Any = None,
+        controller: Any = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """`catalog` is the model's feature catalog; without one, it is taken from
+        `backend.catalog` or opened for `backend.model_path` (the app passes its backend,
+        config and hint controller; only the backend is used), on first need."""
         super().__init__(name=name, id=id, classes=classes)
-        self.catalog = catalog
+        self._catalog = catalog
+        self._catalog_resolved = catalog is not None
+        self._backend = backend
         self._values: dict[str, float] = {}
         self.cursor = 0
         self.mode: Mode = "list"
@@ -113,6 +124,18 @@ class FeaturePanel(Widget, can_focus=True):
         self.message = ""
 
     # -- public API ---------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> FeatureCatalog | None:
+        """The catalog features are searched in (None: no model, nothing to add)."""
+        if not self._catalog_resolved:
+            self._catalog_resolved = True
+            self._catalog = _catalog_of(self._backend)
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value: FeatureCatalog | None) -> None:
+        self._catalog, self._catalog_resolved = value, True
 
     @property
     def steering(self) -> dict[str, float]:
@@ -170,7 +193,7 @@ class FeaturePanel(Widget, can_focus=True):
     def load_features(self, features: dict[str, float]) -> None:
         """Replace the sliders with `features` (unknown features are skipped, and said so)."""
         before = self.steering
-        known = {k: v for k, v in features.items() if self.catalog is None or k in self.catalog}
+        known = {k: v for k, v in features.items() if self._meta(k) is not None}
         missing = [k for k in features if k not in known]
         self._values = {k: self._clamp(k, v) for k, v in known.items()}
         self.cursor = 0
@@ -180,8 +203,22 @@ class FeaturePanel(Widget, can_focus=True):
 
     # -- internals ----------------------------------------------------------------------
 
+    def _meta(self, name: str) -> dict[str, Any] | None:
+        """A feature's metadata, or None; a broken catalog must never break the panel."""
+        if self.catalog is None:
+            return None
+        try:
+            return self.catalog.meta(name)
+        except FeatureError as exc:
+            self.message = str(exc)
+            return None
+
+    def _label(self, name: str) -> str:
+        meta = self._meta(name)
+        return str(meta.get("label", "")) if meta else ""
+
     def _range(self, name: str) -> tuple[float, float]:
-        meta = self.catalog.meta(name) if self.catalog is not None else None
+        meta = self._meta(name)
         if not meta:
             return DEFAULT_SCALE_MIN, DEFAULT_SCALE_MAX
         return float(meta.get("scale_min", DEFAULT_SCALE_MIN)), float(
@@ -355,6 +392,8 @@ class FeaturePanel(Widget, can_focus=True):
             self._open("preset_name")
         elif char == "p":
             self._open("preset_pick")
+        elif key == "escape":
+            self.post_message(self.Closed())
         else:
             return False
         self.refresh()
@@ -381,10 +420,12 @@ class FeaturePanel(Widget, can_focus=True):
             selected = i == self.cursor and self.has_focus_within_or_self()
             marker = "▸ " if i == self.cursor else "  "
             val = format_scale(value)
-            label = self.catalog.label(name) if self.catalog is not None else ""
+            label = self._label(name)
             room = width - len(marker) - len(val) - 1
             head = name if len(name) <= room else name[: max(1, room - 1)] + "…"
-            line = Text(marker + head, style="reverse" if selected else "bold" if i == self.cursor else "")
+            line = Text(
+                marker + head, style="reverse" if selected else "bold" if i == self.cursor else ""
+            )
             if label and label != name and room - len(head) > 4:
                 extra = " " + label
                 free = room - len(head)
@@ -413,10 +454,13 @@ class FeaturePanel(Widget, can_focus=True):
             if self.mode in ("search", "preset_pick"):
                 start = max(0, min(self.choice - LIST_ROWS + 1, len(self.choices) - LIST_ROWS))
                 for j, choice in enumerate(self.choices[start : start + LIST_ROWS], start):
-                    label = self.catalog.label(choice) if self.mode == "search" and self.catalog else ""
+                    label = self._label(choice) if self.mode == "search" else ""
                     row = choice + (f" — {label}" if label and label != choice else "")
                     row = row if len(row) <= width - 2 else row[: width - 3] + "…"
-                    out.append(("▸ " if j == self.choice else "  ") + row, style="reverse" if j == self.choice else "")
+                    out.append(
+                        ("▸ " if j == self.choice else "  ") + row,
+                        style="reverse" if j == self.choice else "",
+                    )
                     out.append("\n")
                 if not self.choices:
                     out.append("  (nothing matches)\n", style="dim")
@@ -428,6 +472,22 @@ class FeaturePanel(Widget, can_focus=True):
     def has_focus_within_or_self(self) -> bool:
         """True when the panel has the keyboard focus (the cursor row is drawn reversed)."""
         return self.has_focus
+
+
+def _catalog_of(backend: Any) -> FeatureCatalog | None:
+    """The catalog a backend steers with: its own, or its model file's; None if neither."""
+    catalog = getattr(backend, "catalog", None)
+    if catalog is not None:
+        return catalog
+    path = getattr(backend, "model_path", None)
+    if path is None:
+        return None
+    from tinymorph_tui.steering.catalog import FeatureCatalog
+
+    try:
+        return FeatureCatalog.for_model(path)
+    except (FeatureError, OSError):
+        return None
 
 
 #: Module-level alias for callers that import the message directly.

@@ -1,0 +1,110 @@
+"""Random (text, cursor, keys) cases for differential tests against Vim.
+
+`random_case(rng)` builds a start text from prose, Markdown and code-ish lines and a key
+sequence of one to four complete Vim commands (counts, operators with motions and text
+objects, inserts, visual selections, undo, `.`, registers, macros, marks, searches).
+"""
+
+from __future__ import annotations
+
+import random
+
+WORDS = (
+    "the quick brown fox jumps over lazy dog a an it is was and or but if then so "
+    "writer's story tale chapter Alice Bob foo_bar x1 y2 hello world end. again, "
+    "yes! no? (maybe) [note] {brace} \"quoted text\" 'single' `code` <b>bold</b> 42 0x1f 007 -3"
+).split()
+
+LINE_KINDS = ("prose", "prose", "prose", "indented", "list", "blank", "code", "heading", "short")
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    s = " ".join(words)
+    if rng.random() < 0.5:
+        s += rng.choice([".", ".", "!", "?", ",", ""])
+    if rng.random() < 0.2:
+        s += "  " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4)))
+    return s
+
+
+def random_text(rng: random.Random) -> str:
+    """A small document of 1-12 lines."""
+    lines = []
+    for _ in range(rng.randint(1, 12)):
+        kind = rng.choice(LINE_KINDS)
+        if kind == "prose":
+            lines.append(_sentence(rng, rng.randint(2, 12)))
+        elif kind == "indented":
+            lines.append(" " * rng.choice([2, 4]) + _sentence(rng, rng.randint(1, 6)))
+        elif kind == "list":
+            lines.append(rng.choice(["- ", "* ", "1. "]) + _sentence(rng, rng.randint(1, 6)))
+        elif kind == "blank":
+            lines.append(rng.choice(["", "", "  "]))
+        elif kind == "code":
+            lines.append(rng.choice(["if (a[i] == b) {", "  return f(x, y);", "}", "x = {'a': [1, 2]}", "\tfoo(bar)"]))
+        elif kind == "heading":
+            lines.append("# " + _sentence(rng, rng.randint(1, 4)))
+        else:
+            lines.append(rng.choice(["a", "ab", "x y", ".", "word"]))
+    return "\n".join(lines)
+
+
+MOTIONS = [
+    "h", "j", "k", "l", "w", "W", "b", "B", "e", "E", "ge", "gE", "0", "^", "$", "g_",
+    "gg", "G", "}", "{", ")", "(", "%", "H", "M", "L", "-", "+", "_", "<BS>", "<Space>",
+    "|", "fa", "Fo", "te", "T ", ";", ",", "f.", "t,", "*", "#", "n", "N", "]}", "[(",
+    "<CR>", "<Left>", "<Right>", "<Down>", "<Up>", "<Home>", "<End>",
+]
+TEXT_OBJECTS = [
+    "iw", "aw", "iW", "aW", "is", "as", "ip", "ap", 'i"', 'a"', "i'", "a'", "i(", "a(",
+    "i[", "a[", "i{", "a{", "ib", "aB", "it", "at", "i<lt>", "a`",
+]
+OPERATORS = ["d", "c", "y", "<lt>", ">", "g~", "gu", "gU", "g?", "gq", "gw"]
+INSERT_TEXT = ["x", "hello", "new word ", "A b", "  indented", "(", "end.", "a<BS>b", "ab<C-w>cd", "xy<C-u>z", "one<CR>two"]
+SIMPLE = [
+    "x", "X", "D", "C<Esc>", "s<Esc>", "S<Esc>", "Y", "p", "P", "gp", "gP", "J", "gJ", "~",
+    "rZ", "r<CR>", "<C-a>", "<C-x>", "u", "<C-r>", ".", "dd", "yy", "cc<Esc>", ">>", "<lt><lt>",
+    "guu", "gUU", "g~~", "gqq", "xp", "ddp", "yyP", "yiwP", "ma", "`a", "'a", "mb", "`b",
+    "v", "V", "<C-v>", "gv", "<Esc>", "o<Esc>", "O<Esc>", "i<Esc>", "a<Esc>", "A<Esc>",
+    "I<Esc>", "3x", "2dd", "d2w", "2d3w", "5l", "3j", "2p", "3J", "10<C-a>",
+    "qaxq", "@a", "@@", '"ayy', '"ap', '"Ayw', '"bdw', '"_dd', '"1p', "U", "R<Esc>",
+]
+
+
+def _count(rng: random.Random) -> str:
+    return rng.choice(["", "", "", "2", "3"])
+
+
+def random_command(rng: random.Random) -> str:
+    """One complete command."""
+    r = rng.random()
+    if r < 0.25:
+        return _count(rng) + rng.choice(MOTIONS)
+    if r < 0.45:
+        op = rng.choice(OPERATORS)
+        tail = rng.choice(MOTIONS + TEXT_OBJECTS + [op[-1]])
+        cmd = _count(rng) + op + tail
+        if op == "c":
+            cmd += rng.choice(INSERT_TEXT) + "<Esc>"
+        return cmd
+    if r < 0.6:
+        return _count(rng) + rng.choice(["i", "a", "I", "A", "o", "O", "gI", "s", "S", "C", "R"]) + rng.choice(INSERT_TEXT) + rng.choice(["<Esc>", "<Esc>", "<Esc>", ""])
+    if r < 0.75:
+        v = rng.choice(["v", "V", "<C-v>"])
+        moves = "".join(rng.choice(MOTIONS[:20] + TEXT_OBJECTS[:8]) for _ in range(rng.randint(1, 2)))
+        act = rng.choice(["d", "y", "c", "x", ">", "<lt>", "~", "u", "U", "J", "rX", "p", "P", "o", "gq", "I", "A", "<Esc>", "D", "X", "Y", "C", "S"])
+        if act in ("c", "I", "A", "C", "S"):
+            act += rng.choice(INSERT_TEXT) + "<Esc>"
+        return v + moves + act
+    return _count(rng) + rng.choice(SIMPLE) if rng.random() < 0.3 else rng.choice(SIMPLE)
+
+
+def random_case(rng: random.Random) -> tuple[str, tuple[int, int], str]:
+    """(text, cursor, keys)."""
+    text = random_text(rng)
+    lines = text.split("\n")
+    row = rng.randrange(len(lines))
+    col = rng.randrange(max(len(lines[row]), 1))
+    keys = "".join(random_command(rng) for _ in range(rng.randint(1, 4)))
+    return text, (row, col), keys

@@ -1,0 +1,750 @@
+"""Insert and replace mode: typing, <BS> <C-w> <C-u> <C-t> <C-d> <C-r> <C-o> <C-a> <C-v>,
+arrows, autoindent, 'textwidth' wrapping, 'backspace', counts and block insert.
+
+An insert session (`Session`) lives in `ed.insert` from the command that started it (i a o
+c ...) to <Esc>.  The whole session is one undo step (the group opened by the command).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tinymorph_tui.core.keys import is_printable
+from tinymorph_tui.core.textutil import (
+    char_width,
+    first_nonblank,
+    indent_of,
+    indent_width,
+    make_indent,
+    vcol_of,
+)
+
+if TYPE_CHECKING:
+    from tinymorph_tui.core.editor import Editor
+    from tinymorph_tui.core.operators import Region
+
+
+@dataclass
+class Session:
+    """State of one insert/replace session."""
+
+    kind: str  # the command that started it: i a I A o O c s gi ...
+    count: int = 1
+    start: tuple[int, int] = (0, 0)  # Insstart
+    typed: list[str] = field(default_factory=list)
+    text: str = ""  # inserted text for the ". register
+    pending: list[str] = field(default_factory=list)
+    replace: bool = False
+    replaced: list[str | None] = field(default_factory=list)  # replace-mode stack
+    ai_row: int | None = None  # row whose only content is an autoindent we added
+    ctrl_o: bool = False  # executing one normal command from <C-o>
+    block: Any = None  # (rows, vcol, append) for visual-block I / A / c
+    keybuf: list[str] = field(default_factory=list)
+    vertical: bool = False  # last key was <Up>/<Down>: keep the wanted column
+
+
+def _opt(ed: Editor, name: str) -> Any:
+    return ed.options[name]
+
+
+def start(ed: Editor, kind: str, count: int | None = None, *, replace: bool = False) -> None:
+    """Enter insert (or replace) mode at the cursor."""
+    ed.mode = "replace" if replace else "insert"
+    ed.insert = Session(kind, count or 1, ed.cursor_raw, replace=replace)
+    ed.set_message("-- REPLACE --" if replace else "-- INSERT --")
+    ed.message = ""
+
+
+def change(ed: Editor, region: Region, reg_name: str | None) -> None:
+    """The c operator: delete the region and start inserting."""
+    from tinymorph_tui.core import operators as ops
+
+    doc = ed.doc
+    if region.kind == "line":
+        r0 = region.start[0]
+        line = doc.line(r0)
+        ind = indent_of(line) if _opt(ed, "autoindent") else ""
+        ops.delete_region(ed, region, reg_name, for_change=True)
+        if ind:
+            doc.insert(doc.line_start(r0), ind)
+        ed.move_cursor_raw(r0, len(ind))
+        start(ed, "c")
+        if ind:
+            ed.insert.ai_row = r0
+        return
+    if region.kind == "block":
+        from tinymorph_tui.core.textutil import col_of_vcol
+
+        ops.delete_region(ed, region, reg_name, for_change=True)
+        r0, r1 = region.start[0], region.end[0]
+        col = col_of_vcol(doc.line(r0), region.vcols[0], int(_opt(ed, "tabstop")))
+        ed.move_cursor_raw(r0, col)
+        start(ed, "c")
+        ed.insert.block = (r0, r1, region.vcols[0], False, region.to_eol, region.vcols[0])
+        return
+    ops.delete_region(ed, region, reg_name, for_change=True)
+    ed.move_cursor_raw(*region.start)
+    start(ed, "c")
+
+
+# -- key handling ---------------------------------------------------------------------------
+
+
+def handle_key(ed: Editor, tok: str) -> None:
+    """One key in insert or replace mode."""
+    s: Session = ed.insert
+    if s is None:
+        start(ed, "i")
+        s = ed.insert
+    if s.pending:
+        _pending_arg(ed, s, tok)
+        return
+    s.keybuf.append(tok)
+    cid, prefix = ed.keymap.lookup("insert", s.keybuf)
+    if prefix and not (cid is not None and len(s.keybuf) > 1 and False):
+        if cid is None or prefix:
+            # wait for more keys of a multi-key insert mapping
+            if len(s.keybuf) < 8 and _has_longer(ed, s.keybuf):
+                return
+    keys = s.keybuf
+    s.keybuf = []
+    if cid is None and len(keys) > 1:
+        for k in keys:
+            _one_key(ed, s, k, ed.keymap.lookup("insert", [k])[0])
+        return
+    _one_key(ed, s, keys[0] if len(keys) == 1 else "".join(keys), cid)
+
+
+def _has_longer(ed: Editor, keys: list[str]) -> bool:
+    return bool(ed.keymap.continuations("insert", keys))
+
+
+def _one_key(ed: Editor, s: Session, tok: str, cid: str | None) -> None:
+    if cid != "insert-move":
+        s.vertical = False
+    if cid is not None:
+        cmd = ed.commands.get(cid)
+        if cmd is not None:
+            if cmd.internal:
+                if cmd.kind == "insert":
+                    s.typed.append(tok)
+                res = cmd.fn(ed, s, tok)
+            else:
+                res = cmd.fn(ed, None)
+                if res is False:
+                    fb = ed.keymap.shadowed.get(("insert", (tok,)))
+                    fbc = ed.commands.get(fb) if fb else None
+                    if fbc is not None and fbc.internal:
+                        s.typed.append(tok)
+                        fbc.fn(ed, s, tok)
+                    elif is_printable(tok):
+                        s.typed.append(tok)
+                        type_char(ed, s, tok)
+            return
+    if is_printable(tok):
+        s.typed.append(tok)
+        type_char(ed, s, tok)
+
+
+def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
+    kind = s.pending[0]
+    if kind == "<C-r>":
+        if tok == "<C-r>" or tok == "<C-o>" or tok == "<C-p>":
+            s.pending.append(tok)
+            return
+        s.pending = []
+        if tok == "<Esc>":
+            return
+        s.typed.append(tok)
+        name = tok if len(tok) == 1 else ""
+        if name == "=":
+            return
+        entry = ed.registers.get_entry(name) if name and ed.registers.valid(name) else None
+        if entry is None:
+            if not name or not ed.registers.valid(name):
+                ed.beep()
+            return
+        text = entry.text + ("\n" if entry.kind == "line" else "")
+        if name == ".":
+            text = ed.last_insert_text
+        insert_text(ed, s, text, literal=True)
+        return
+    if kind == "<C-v>":
+        s.pending = []
+        s.typed.append(tok)
+        ch = tok if len(tok) == 1 else _literal_of(tok)
+        if ch:
+            insert_text(ed, s, ch, literal=True)
+        return
+    s.pending = []
+
+
+def _literal_of(tok: str) -> str:
+    from tinymorph_tui.core.keys import _RAW
+
+    for raw, name in _RAW.items():
+        if name == tok:
+            return raw
+    if tok.startswith("<C-") and len(tok) == 5:
+        return chr(ord(tok[3]) & 0x1F)
+    return ""
+
+
+# -- primitive edits --------------------------------------------------------------------------
+
+
+def _cur(ed: Editor) -> tuple[int, int]:
+    return ed.cursor_raw
+
+
+def insert_text(ed: Editor, s: Session, text: str, *, literal: bool = False) -> None:
+    """Insert `text` at the cursor as if typed (newlines open lines; literal: no mappings)."""
+    for ch in text:
+        if ch == "\n":
+            newline(ed, s, "<CR>")
+        elif ch == "\r" and not literal:
+            newline(ed, s, "<CR>")
+        else:
+            type_char(ed, s, ch, literal=literal)
+
+
+def type_char(ed: Editor, s: Session, ch: str, *, literal: bool = False) -> None:
+    """Insert (or in replace mode overwrite) one character, wrapping at 'textwidth'."""
+    doc = ed.doc
+    r, c = _cur(ed)
+    tw = int(_opt(ed, "textwidth"))
+    if tw == 0 and int(_opt(ed, "wrapmargin")) > 0:
+        tw = max(int(_opt(ed, "columns")) - int(_opt(ed, "wrapmargin")), 0)
+    if tw > 0 and ch not in " \t" and "t" in str(_opt(ed, "formatoptions")):
+        line = doc.line(r)
+        v = vcol_of(line, c, int(_opt(ed, "tabstop")))
+        if v + char_width(ch) > tw:
+            if _auto_wrap(ed, s, tw):
+                r, c = _cur(ed)
+    if s.ai_row == r:
+        s.ai_row = None
+    line = doc.line(r)
+    off = doc.offset_of(r, c)
+    if s.replace and c < len(line):
+        s.replaced.append(line[c])
+        doc.replace(off, off + 1, ch)
+    else:
+        if s.replace:
+            s.replaced.append(None)
+        doc.insert(off, ch)
+    s.text += ch
+    ed.move_cursor_raw(r, c + 1)
+
+
+def _auto_wrap(ed: Editor, s: Session, tw: int) -> bool:
+    """Vim's internal_format(): break the line at the last blank that keeps the text
+    within 'textwidth'; the cursor keeps its place in the moved text."""
+    doc = ed.doc
+    r, startcol = _cur(ed)
+    line = doc.line(r)
+    ts = int(_opt(ed, "tabstop"))
+    # wantcol: the character at screen column tw (0-based)
+    from tinymorph_tui.core.textutil import col_of_vcol
+
+    wantcol = col_of_vcol(line, tw, ts)
+    col = startcol
+    foundcol = 0
+    end_foundcol = 0
+    cc = line[col] if col < len(line) else ""
+    while True:
+        if cc in (" ", "\t") and cc:
+            end_col = col
+            while col > 0 and line[col] in " \t":
+                col -= 1
+                cc = line[col]
+            if col == 0 and cc in " \t":
+                break
+            col += 1
+            end_foundcol = end_col + 1
+            foundcol = col
+            if col <= wantcol:
+                break
+        if col == 0:
+            break
+        col -= 1
+        cc = line[col]
+    if foundcol == 0:
+        return False
+    # Don't break before the insert start on the same line if nothing was typed there.
+    head = line[:foundcol].rstrip(" \t")
+    j = foundcol
+    while j < len(line) and line[j] in " \t":
+        j += 1
+    tail_start = j
+    new_startcol = max(startcol - tail_start, 0)
+    ind = ""
+    if _opt(ed, "autoindent"):
+        ind = make_indent(indent_width(line, ts), ts, bool(_opt(ed, "expandtab")))
+    a = doc.offset_of(r, len(head))
+    b = doc.offset_of(r, tail_start)
+    doc.replace(a, b, "\n" + ind)
+    ed.move_cursor_raw(r + 1, len(ind) + new_startcol)
+    del end_foundcol
+    return True
+
+
+def newline(ed: Editor, s: Session, tok: str) -> bool:
+    """<CR> in insert mode: split the line, with autoindent."""
+    doc = ed.doc
+    r, c = _cur(ed)
+    line = doc.line(r)
+    if s.replace:
+        # In replace mode <CR> does not delete characters; it splits the line.
+        pass
+    ind = ""
+    ts = int(_opt(ed, "tabstop"))
+    if _opt(ed, "autoindent"):
+        ind = make_indent(indent_width(line, ts), ts, bool(_opt(ed, "expandtab")))
+    before = line[:c]
+    after = line[c:]
+    if _opt(ed, "autoindent"):
+        after = after.lstrip(" \t")
+    if s.ai_row == r and before.strip(" \t") == "":
+        before = ""
+    a = doc.line_start(r)
+    if s.ai_row == r and line[:c].strip(" \t") == "":
+        ind = make_indent(indent_width(line, ts), ts, bool(_opt(ed, "expandtab")))
+    doc.replace(a, a + len(line), before + "\n" + ind + after)
+    ed.move_cursor_raw(r + 1, len(ind))
+    s.ai_row = r + 1 if ind else None
+    s.text += "\n"
+    if s.replace:
+        s.replaced.append("\n")
+    return True
+
+
+def backspace(ed: Editor, s: Session, tok: str) -> bool:
+    """<BS> / <C-h> honouring 'backspace' (indent, eol, start) and 'softtabstop'."""
+    doc = ed.doc
+    r, c = _cur(ed)
+    bs = str(_opt(ed, "backspace"))
+    items = set(bs.split(","))
+    if bs in ("2", "3"):
+        items |= {"indent", "eol", "start"}
+    elif bs == "1":
+        items |= {"indent", "eol"}
+    can_start = "start" in items or "nostop" in items
+    can_eol = "eol" in items
+    if c == 0:
+        if r == 0:
+            ed.beep()
+            return False
+        if not can_eol or (not can_start and (r, c) <= s.start):
+            ed.beep()
+            return False
+        if s.replace:
+            if s.replaced and s.replaced[-1] == "\n":
+                s.replaced.pop()
+                prev = doc.line(r - 1)
+                a = doc.offset_of(r - 1, len(prev))
+                doc.delete(a, 1)
+                ed.move_cursor_raw(r - 1, len(prev))
+            else:
+                ed.move_cursor_raw(r - 1, len(doc.line(r - 1)))
+            return True
+        prev = doc.line(r - 1)
+        a = doc.offset_of(r - 1, len(prev))
+        doc.delete(a, 1)
+        ed.move_cursor_raw(r - 1, len(prev))
+        if s.start[0] == r:
+            s.start = (r - 1, len(prev)) if (r - 1, len(prev)) < s.start else s.start
+        s.text = s.text[:-1] if s.text.endswith("\n") else s.text
+        if s.start > (r - 1, len(prev)):
+            s.start = (r - 1, len(prev))
+        return True
+    if not can_start and (r == s.start[0] and c <= s.start[1]):
+        ed.beep()
+        return False
+    line = doc.line(r)
+    n = 1
+    sts = ed.options.effective_softtabstop
+    ts = int(_opt(ed, "tabstop"))
+    if sts and line[c - 1] == " " and not s.replace:
+        v = vcol_of(line, c, ts)
+        want = ((v - 1) // sts) * sts
+        j = c
+        while j > 0 and line[j - 1] == " " and vcol_of(line, j - 1, ts) >= want:
+            j -= 1
+        n = max(c - j, 1)
+    if s.replace:
+        for _ in range(n):
+            r, c = _cur(ed)
+            if s.replaced:
+                old = s.replaced.pop()
+                off = doc.offset_of(r, c - 1)
+                if old is None:
+                    doc.delete(off, 1)
+                else:
+                    doc.replace(off, off + 1, old)
+            ed.move_cursor_raw(r, c - 1)
+        return True
+    lo = c - n
+    if not can_start and r == s.start[0]:
+        lo = max(lo, s.start[1])
+    a = doc.offset_of(r, lo)
+    doc.delete(a, c - lo)
+    ed.move_cursor_raw(r, lo)
+    if r == s.start[0] and lo < s.start[1]:
+        s.start = (r, lo)
+    s.text = s.text[: -(c - lo)] if len(s.text) >= c - lo else ""
+    return True
+
+
+def delete_word(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-w>: delete the word before the cursor (Vim's rules incl. 'backspace' start)."""
+    from tinymorph_tui.core.textutil import char_class
+
+    doc = ed.doc
+    r, c = _cur(ed)
+    if c == 0:
+        return backspace(ed, s, tok)
+    line = doc.line(r)
+    items = set(str(_opt(ed, "backspace")).split(","))
+    can_start = "start" in items or "nostop" in items or str(_opt(ed, "backspace")) in ("2", "3")
+    if not can_start and r == s.start[0] and c <= s.start[1]:
+        ed.beep()
+        return False
+    isk = ed.options.is_keyword_char
+    j = c
+    while j > 0 and line[j - 1] in " \t":
+        j -= 1
+    if j > 0:
+        cls = char_class(line[j - 1], isk)
+        while j > 0 and line[j - 1] not in " \t" and char_class(line[j - 1], isk) == cls:
+            j -= 1
+    # Vim stops at the insert start first ("start" in 'backspace' but not "nostop")
+    if r == s.start[0] and s.start[1] < c and j < s.start[1] and "nostop" not in items:
+        j = s.start[1]
+    if not can_start and r == s.start[0]:
+        j = max(j, s.start[1])
+    if s.replace:
+        for _ in range(c - j):
+            backspace(ed, s, tok)
+        return True
+    doc.delete(doc.offset_of(r, j), c - j)
+    ed.move_cursor_raw(r, j)
+    if r == s.start[0] and j < s.start[1]:
+        s.start = (r, j)
+    return True
+
+
+def delete_line(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-u>: delete all entered text before the cursor in the line (then the indent)."""
+    doc = ed.doc
+    r, c = _cur(ed)
+    if c == 0:
+        return backspace(ed, s, tok)
+    line = doc.line(r)
+    items = set(str(_opt(ed, "backspace")).split(","))
+    can_start = "start" in items or "nostop" in items or str(_opt(ed, "backspace")) in ("2", "3")
+    fnb = len(indent_of(line))
+    if r == s.start[0] and s.start[1] < c:
+        j = s.start[1]
+    elif not can_start and r == s.start[0]:
+        ed.beep()
+        return False
+    else:
+        j = fnb if c > fnb else 0
+    if s.replace:
+        for _ in range(c - j):
+            backspace(ed, s, tok)
+        return True
+    doc.delete(doc.offset_of(r, j), c - j)
+    ed.move_cursor_raw(r, j)
+    if r == s.start[0] and j < s.start[1]:
+        s.start = (r, j)
+    return True
+
+
+def delete_char(ed: Editor, s: Session, tok: str) -> bool:
+    """<Del>: delete the character under the cursor (joins lines at the end, 'backspace' eol)."""
+    doc = ed.doc
+    r, c = _cur(ed)
+    line = doc.line(r)
+    if c < len(line):
+        a = doc.offset_of(r, c)
+        doc.delete(a, 1)
+        return True
+    if r + 1 < doc.line_count and "eol" in str(_opt(ed, "backspace")):
+        a = doc.offset_of(r, c)
+        doc.delete(a, 1)
+        return True
+    ed.beep()
+    return False
+
+
+def shift_indent(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-t> / <C-d>: add or remove one 'shiftwidth' of indent; cursor keeps its text."""
+    doc = ed.doc
+    r, c = _cur(ed)
+    line = doc.line(r)
+    ts = int(_opt(ed, "tabstop"))
+    sw = ed.options.effective_shiftwidth
+    ind = indent_of(line)
+    w = indent_width(line, ts)
+    if tok == "<C-t>":
+        nw = (w // sw + 1) * sw
+    else:
+        if c > 0 and line[c - 1] in "0^" and line[: c - 1].strip() == "":
+            # 0<C-d> / ^<C-d>: remove all indent
+            doc.delete(doc.offset_of(r, c - 1), 1)
+            c -= 1
+            line = doc.line(r)
+            ind = indent_of(line)
+            nw = 0
+        else:
+            nw = max(((w - 1) // sw) * sw, 0) if w else 0
+    new = make_indent(nw, ts, bool(_opt(ed, "expandtab")))
+    a = doc.line_start(r)
+    doc.replace(a, a + len(ind), new)
+    nc = max(c + len(new) - len(ind), len(new) if c >= len(ind) else min(c, len(new)))
+    if c < len(ind):
+        nc = len(new) if c >= len(new) else c
+        nc = min(nc, len(new))
+    ed.move_cursor_raw(r, nc)
+    if s.ai_row == r and nw == 0:
+        s.ai_row = None
+    return True
+
+
+def escape(ed: Editor, s: Session, tok: str) -> bool:
+    """<Esc>: finish the insert (repeat it for a count), cursor one left."""
+    from tinymorph_tui.core.execute import finish_dot
+
+    doc = ed.doc
+    r, c = _cur(ed)
+    if s.count > 1 and not s.block:
+        _repeat_insert(ed, s)
+        r, c = _cur(ed)
+    block_home = None
+    if s.block:
+        block_home = (s.block[0], s.block[5])
+        _finish_block(ed, s)
+        r, c = _cur(ed)
+    # an autoindent with nothing typed after it is removed again
+    if s.ai_row == r:
+        line = doc.line(r)
+        if line.strip(" \t") == "" and line:
+            a = doc.line_start(r)
+            doc.delete(a, len(line))
+            c = 0
+    ed.last_insert_text = s.text
+    ed.registers.set_special(".", s.text)
+    ed.marks.set("^", (r, c))
+    if s.text or s.kind in ("c",):
+        ed.marks.set(".", (r, max(c - 1, 0)))
+    if doc.version != getattr(s, "_v0", -1):
+        ed.marks.set("]", (r, max(c - 1, 0)))
+    ed.insert = None
+    ed.mode = "normal"
+    ed.message = ""
+    ed.move_cursor_raw(r, max(c - 1, 0) if c > 0 else 0)
+    if block_home is not None:
+        # after a visual-block insert the cursor goes to the block's top-left corner
+        from tinymorph_tui.core.textutil import col_of_vcol
+
+        br = block_home[0]
+        ed.move_cursor_raw(br, col_of_vcol(doc.line(br), block_home[1], int(_opt(ed, "tabstop"))))
+    ed.clamp_cursor()
+    ed.update_curswant()
+    ed.end_change()
+    finish_dot(ed)
+    ed.scroll_to_cursor()
+    return True
+
+
+def _repeat_insert(ed: Editor, s: Session) -> None:
+    """Type the session's keys count-1 more times (Vim repeats the inserted text)."""
+    keys = [k for k in s.typed if k != "<Esc>"]
+    count = s.count
+    s.count = 1
+    for _ in range(count - 1):
+        if s.kind in ("o", "O"):
+            # Vim's start_redo_ins(): o / O repeat by typing a line break, then the text
+            newline(ed, s, "<CR>")
+        for k in keys:
+            cid = ed.keymap.lookup("insert", [k])[0]
+            if cid in ("insert-escape",):
+                continue
+            _one_key(ed, s, k, cid)
+
+
+def _finish_block(ed: Editor, s: Session) -> None:
+    """Visual-block I/A/c: copy what was typed on the first line to the other lines."""
+    r0, r1, vcol, append, to_eol, _home = s.block
+    s.block = None
+    text = s.text
+    if not text or "\n" in text:
+        return
+    doc = ed.doc
+    ts = int(_opt(ed, "tabstop"))
+    from tinymorph_tui.core.textutil import col_of_vcol, display_width
+
+    for row in range(r0 + 1, r1 + 1):
+        line = doc.line(row)
+        if to_eol and append:
+            col = len(line)
+        else:
+            width = display_width(line, ts)
+            if width < vcol:
+                if not append:
+                    continue  # short line: I skips it
+                pad = " " * (vcol - width)
+                doc.insert(doc.offset_of(row, len(line)), pad)
+                line = doc.line(row)
+            col = col_of_vcol(line, vcol, ts)
+        doc.insert(doc.offset_of(row, col), text)
+    line0 = doc.line(r0)
+    col0 = col_of_vcol(line0, vcol, ts) if not (to_eol and append) else ed.cursor_raw[1]
+    ed.move_cursor_raw(r0, col0 + (0 if not append else 0))
+
+
+def ctrl_o(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-o>: run one normal mode command, then continue inserting."""
+    s.ctrl_o = True
+    ed.mode = "normal"
+    ed._ctrl_o_session = s
+    return True
+
+
+def repeat_last(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-a>: insert the previously inserted text."""
+    insert_text(ed, s, ed.last_insert_text, literal=True)
+    return True
+
+
+def move(ed: Editor, s: Session, tok: str) -> bool:
+    """Arrow keys, <Home>, <End> in insert mode (they start a new undo step in Vim)."""
+    doc = ed.doc
+    r, c = _cur(ed)
+    line = doc.line(r)
+    if tok == "<Left>":
+        if c > 0:
+            c -= 1
+        elif "[" in str(_opt(ed, "whichwrap")) and r > 0:
+            r -= 1
+            c = len(doc.line(r))
+        else:
+            ed.beep()
+    elif tok == "<Right>":
+        if c < len(line):
+            c += 1
+        elif "]" in str(_opt(ed, "whichwrap")) and r + 1 < doc.line_count:
+            r, c = r + 1, 0
+        else:
+            ed.beep()
+    elif tok == "<Home>":
+        c = 0
+    elif tok == "<End>":
+        c = len(line)
+    elif tok in ("<Up>", "<Down>"):
+        nr = r - 1 if tok == "<Up>" else r + 1
+        if 0 <= nr < doc.line_count:
+            if not s.vertical:
+                ed.update_curswant()
+            s.vertical = True
+            v = ed.curswant_vcol()
+            r = nr
+            from tinymorph_tui.core.textutil import col_of_vcol
+
+            nl = doc.line(r)
+            c = min(col_of_vcol(nl, v, int(_opt(ed, "tabstop"))), len(nl))
+            ed.move_cursor_raw(r, c)
+            s.start = (r, c)
+            s.ai_row = None
+            return True
+        ed.beep()
+    ed.move_cursor_raw(r, c)
+    ed.update_curswant()
+    s.vertical = False
+    # moving starts a new insert for 'backspace' "start" purposes and undo
+    s.start = (r, c)
+    s.ai_row = None
+    return True
+
+
+def insert_tab(ed: Editor, s: Session, tok: str) -> bool:
+    """<Tab>: a tab, or spaces with 'expandtab' / 'softtabstop'."""
+    r, c = _cur(ed)
+    line = ed.doc.line(r)
+    ts = int(_opt(ed, "tabstop"))
+    sts = ed.options.effective_softtabstop
+    if not _opt(ed, "expandtab") and not sts:
+        type_char(ed, s, "\t", literal=True)
+        return True
+    v = vcol_of(line, c, ts)
+    step = sts or ts
+    n = step - v % step
+    if not _opt(ed, "expandtab"):
+        # softtabstop without expandtab: spaces, converted to tabs where they fill a tabstop
+        for _ in range(n):
+            type_char(ed, s, " ", literal=True)
+        return True
+    for _ in range(n):
+        type_char(ed, s, " ", literal=True)
+    return True
+
+
+def pending_key(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-r> and <C-v>: wait for the register name / literal character."""
+    s.pending = [tok if tok != "<C-q>" else "<C-v>"]
+    return True
+
+
+def copy_from_line(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-e> / <C-y>: insert the character below / above the cursor."""
+    r, c = _cur(ed)
+    nr = r + 1 if tok == "<C-e>" else r - 1
+    if not 0 <= nr < ed.doc.line_count:
+        ed.beep()
+        return False
+    other = ed.doc.line(nr)
+    ts = int(_opt(ed, "tabstop"))
+    v = vcol_of(ed.doc.line(r), c, ts)
+    from tinymorph_tui.core.textutil import col_of_vcol
+
+    oc = col_of_vcol(other, v, ts)
+    if oc >= len(other):
+        ed.beep()
+        return False
+    type_char(ed, s, other[oc], literal=True)
+    return True
+
+
+def toggle_replace(ed: Editor, s: Session, tok: str) -> bool:
+    """<Insert>: switch between insert and replace mode."""
+    s.replace = not s.replace
+    ed.mode = "replace" if s.replace else "insert"
+    return True
+
+
+INSERT_COMMANDS: dict[str, tuple[Any, str]] = {
+    "insert-escape": (escape, "Leave insert mode (<Esc>)."),
+    "insert-newline": (newline, "Begin a new line (<CR>)."),
+    "insert-backspace": (backspace, "Delete the character before the cursor (<BS>)."),
+    "insert-delete": (delete_char, "Delete the character under the cursor (<Del>)."),
+    "insert-delete-word": (delete_word, "Delete the word before the cursor (<C-w>)."),
+    "insert-delete-line": (delete_line, "Delete the text entered before the cursor (<C-u>)."),
+    "insert-indent": (shift_indent, "Add one shiftwidth of indent (<C-t>)."),
+    "insert-dedent": (shift_indent, "Remove one shiftwidth of indent (<C-d>)."),
+    "insert-register": (pending_key, "Insert the contents of a register (<C-r>{reg})."),
+    "insert-literal": (pending_key, "Insert the next key literally (<C-v>)."),
+    "insert-normal-command": (ctrl_o, "Execute one normal mode command (<C-o>)."),
+    "insert-repeat-last": (repeat_last, "Insert the previously inserted text (<C-a>)."),
+    "insert-move": (move, "Move the cursor (arrows, <Home>, <End>)."),
+    "insert-tab": (insert_tab, "Insert a tab or spaces per 'expandtab' (<Tab>)."),
+    "insert-copy-line-below": (copy_from_line, "Insert the character below the cursor (<C-e>)."),
+    "insert-copy-line-above": (copy_from_line, "Insert the character above the cursor (<C-y>)."),
+    "insert-toggle-replace": (toggle_replace, "Toggle insert / replace mode (<Insert>)."),
+}
+
+
+def first_nonblank_col(line: str) -> int:
+    """Re-exported helper."""
+    return first_nonblank(line)
