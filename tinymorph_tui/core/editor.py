@@ -84,18 +84,20 @@ _DEFAULT_KEYMAP: dict[str, Keymap] = {}
 
 
 def _load_keymap(commands: CommandRegistry) -> Keymap:
-    """Load keymaps once per (user file, mtime); each Editor gets the shared tries."""
+    """The default keymap (parsed once per process) merged with the user's file if any."""
     from tinymorph_tui.core.keymap import user_keymap_path
 
     up = user_keymap_path()
     try:
         key = f"{up}:{up.stat().st_mtime_ns}"
     except OSError:
-        key = f"{up}:-"
+        key = ""
     km = _DEFAULT_KEYMAP.get(key)
     if km is None:
-        km = Keymap.load(user_path=up, known_commands=commands.ids())
-        _DEFAULT_KEYMAP.clear()
+        # user_path=Path() that is not a file: defaults only
+        km = Keymap.load(user_path=up if key else Path("/nonexistent/keymap.toml"), known_commands=commands.ids())
+        if key:
+            _DEFAULT_KEYMAP.pop(next((k for k in _DEFAULT_KEYMAP if k), ""), None)
         _DEFAULT_KEYMAP[key] = km
     return km
 
