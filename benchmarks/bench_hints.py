@@ -216,7 +216,8 @@ async def bench_app(runs: int, backend_inner: Any, label: str) -> dict[str, Any]
 async def bench_prefix_reuse(model: Path, repeats: int) -> dict[str, Any]:
     from tinymorph_tui.inference.local import LocalBackend
 
-    backend = LocalBackend(model, n_threads=max(1, min(4, os.cpu_count() or 1)), n_gpu_layers=0)
+    # One thread: this machine may be busy, and llama.cpp threads spin while they wait.
+    backend = LocalBackend(model, n_threads=1, n_gpu_layers=0)
     await backend.load()
     # ~400 tokens of context for the model's own tokenizer.
     text = STORY
@@ -237,6 +238,7 @@ async def bench_prefix_reuse(model: Path, repeats: int) -> dict[str, Any]:
     for i in range(repeats + 1):
         # Cold: a context sharing nothing with the last one (other first word).
         context = f"Story {i}: {base}"
+        ctl.clear_cache()  # the contexts differ only at the start, beyond the cache key
         version += 1
         ctl.on_edit(version, context, "")
         while ctl.busy:

@@ -17,6 +17,9 @@ what a direction means) and all 8 are set to scale 0.5. Prints one JSON object:
   nudged by 0.1: mixing the new vector, handing it to llama.cpp, dropping the KV states
   made under the old vector and re-evaluating the prompt; `slider_over_cold_cpu_ms` is the
   difference of the best runs (target <= 20 ms), `median_*` the median paired difference;
+- `decode_*`: llama.cpp decoding one fixed token sequence with and without the mixed
+  vector: the intrinsic cost of steering, free of the text differences that steering
+  causes (different tokens cost different amounts to detokenise and stop-check);
 - `mix_us`: the mixer alone (8 features into one vector), and `apply_us`: handing the vector
   to llama.cpp, microseconds: together, what a slider change costs beyond evaluating the
   prompt again, which a cold request does too.
@@ -158,13 +161,34 @@ def main() -> None:
     from tinymorph_tui.steering.mixer import apply_control_vector
 
     llama_cpp = llama_module()
-    llm = llama_cpp.Llama(str(model), n_ctx=64, n_threads=1, verbose=False)
+    llm = llama_cpp.Llama(str(model), n_ctx=512, n_threads=1, n_threads_batch=1, verbose=False)
     vec = control_vector(catalog, steering, info.n_layer, info.n_embd)
     apply = []
     for _ in range(200):
         t0 = time.perf_counter()
         apply_control_vector(llm.ctx, vec, info.n_layer, info.n_embd)
         apply.append((time.perf_counter() - t0) * 1e6)
+
+    # The intrinsic cost of steering: decode one fixed token sequence with and without the
+    # vector. (Generated text differs under steering, and the per-token cost of turning
+    # tokens into text differs with it, which the end-to-end figures above include.)
+    fixed = [int(t) for t in rng.integers(3, llm.n_vocab(), args.gen_tokens)]
+    start_tokens = llm.tokenize(b"Once upon a time")
+
+    def decode_rate(vector: np.ndarray | None) -> float:
+        apply_control_vector(llm.ctx, vector, info.n_layer, info.n_embd)
+        llm.reset()
+        llm._ctx.kv_cache_clear()
+        llm.eval(start_tokens)
+        cpu0 = time.thread_time()
+        for tok in fixed:
+            llm.eval([tok])
+        return len(fixed) / (time.thread_time() - cpu0)
+
+    decode: dict[str, list[float]] = {"plain": [], "steered": []}
+    for _ in range(args.repeats):
+        decode["plain"].append(decode_rate(None))
+        decode["steered"].append(decode_rate(vec))
     llm.close()
 
     med = statistics.median
@@ -196,6 +220,9 @@ def main() -> None:
         "cold_ttft_wall_ms": round(min(cold), 3),
         "slider_change_ttft_wall_ms": round(min(change), 3),
         "slider_over_cold_wall_ms": round(min(change) - min(cold), 3),
+        "decode_tokens_per_cpu_s_unsteered": round(max(decode["plain"]), 1),
+        "decode_tokens_per_cpu_s_steered8": round(max(decode["steered"]), 1),
+        "decode_steered_over_unsteered": round(max(decode["steered"]) / max(decode["plain"]), 4),
         "mix_us": round(med(mix), 1),
         "apply_us": round(med(apply), 1),
         "repeats": args.repeats,

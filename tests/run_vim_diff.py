@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vim_cases import random_case  # noqa: E402
+from vim_cases import random_case, realistic_case  # noqa: E402
 from vim_oracle import CORPUS_OPTIONS, run_engine, run_vim  # noqa: E402
 
 
@@ -61,12 +61,14 @@ def main() -> int:
     ap.add_argument("--save")
     ap.add_argument("--replay")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--realistic", action="store_true", help="prose + common commands")
     args = ap.parse_args()
     if args.replay:
         cases = json.loads(Path(args.replay).read_text())
     else:
         rng = random.Random(args.seed)
-        raw = [random_case(rng) for _ in range(args.n)]
+        gen = realistic_case if args.realistic else random_case
+        raw = [gen(rng) for _ in range(args.n)]
         with Pool(2) as pool:
             cases = [c for c in pool.map(_vim_job, raw, chunksize=4) if c is not None]
         if args.save:

@@ -55,8 +55,15 @@ def test_find(
     count: int,
     expected: tuple[tuple[int, int], bool] | None,
 ) -> None:
-    res = find(DOC, compile_vim(pattern), start, forward=forward, wrapscan=wrapscan,
-               count=count, pattern_text=pattern)
+    res = find(
+        DOC,
+        compile_vim(pattern),
+        start,
+        forward=forward,
+        wrapscan=wrapscan,
+        count=count,
+        pattern_text=pattern,
+    )
     if expected is None:
         assert not res.found and res.message == f"E486: Pattern not found: {pattern}"
         return
@@ -85,7 +92,7 @@ def test_find_takes_a_plain_python_pattern() -> None:
 
 
 def test_search_on_a_large_document_is_line_based() -> None:
-    lines = ["filler text line number %d" % i for i in range(20000)] + ["needle here"]
+    lines = [f"filler text line number {i}" for i in range(20000)] + ["needle here"]
     doc = Document("\n".join(lines))
     res = find(doc, compile_vim("needle"), (0, 0), forward=True, wrapscan=True)
     assert res.start == (20000, 0)

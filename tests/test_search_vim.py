@@ -51,9 +51,10 @@ for s:c in s:cases
         exe 'normal! ' . s:k
       endif
     catch
-      let s:err = substitute(v:exception, '^Vim[^:]*:', '', '')
+      let s:err .= ' ' . substitute(v:exception, '^Vim[^:]*:', '', '')
     endtry
   endfor
+  let s:err = trim(s:err)
   call add(s:out, {'row': line('.') - 1, 'col': charcol('.') - 1,
         \ 'lines': getline(1, '$'), 'err': s:err, 'warn': v:warningmsg})
   exe 'set all&'
@@ -77,10 +78,19 @@ def run_vim(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
         script.write_text(_SCRIPT, encoding="utf-8")
         subprocess.run(
             [
-                VIM, "-u", "NONE", "-i", "NONE", "-N", "-es",
-                "--cmd", f"let g:infile = '{inp}'",
-                "--cmd", f"let g:outfile = '{out}'",
-                "-S", str(script),
+                VIM,
+                "-u",
+                "NONE",
+                "-i",
+                "NONE",
+                "-N",
+                "-es",
+                "--cmd",
+                f"let g:infile = '{inp}'",
+                "--cmd",
+                f"let g:outfile = '{out}'",
+                "-S",
+                str(script),
             ],
             check=False,
             timeout=60,

@@ -95,8 +95,12 @@ async def test_bad_typed_value_keeps_prompt_and_value() -> None:
         assert panel.mode == "value" and "not a number" in panel.message
         await pilot.press("escape")
         assert panel.mode == "list" and panel.steering == {"tiny": 0.5}
-        await pilot.press("L", "L")  # tiny's range is -1..1
-        assert panel.steering == {"tiny": 1.0}
+        await pilot.press("equals_sign", "minus", "0", "full_stop", "2", "5", "enter")
+        assert panel.steering == {"tiny": -0.25}  # the prefilled value was replaced
+        await pilot.press("enter", "9", "enter")
+        assert panel.steering == {"tiny": 1.0}  # clamped to the feature's range
+        await pilot.press("H", "H", "H", "H", "H")  # tiny's range is -1..1
+        assert panel.steering == {"tiny": -1.0}
 
 
 async def test_search_escape_and_arrows() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,9 +27,9 @@ class GatedHighlighter(MarkdownHighlighter):
         self.gate.set()
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def _drain(self, store: ChunkStore) -> None:
+    def _drain(self, state: Any) -> None:
         self.gate.wait()
-        super()._drain(store)
+        super()._drain(state)
 
 
 @pytest.fixture
@@ -188,5 +189,51 @@ def test_undo_redo_keep_highlights_right() -> None:
         doc.redo()
         assert hl.wait_idle()
         assert hl.line_spans(0, doc.line_count) == highlighted
+    finally:
+        hl.close()
+
+
+def test_worker_error_resynchronises_from_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = Document("# one\n\ntext\n")
+    hl = MarkdownHighlighter(doc)
+    try:
+        assert hl.wait_idle()
+        real_apply = ChunkStore.apply
+        calls = {"n": 0}
+
+        def flaky(self: ChunkStore, event: Any) -> None:
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise RuntimeError("simulated bug")
+            real_apply(self, event)
+
+        monkeypatch.setattr(ChunkStore, "apply", flaky)
+        doc.insert(0, "#")  # the worker fails on this edit
+        for _ in range(200):  # the UI keeps drawing; it hands over a fresh copy
+            hl.line_spans(0, 3)
+            if hl.wait_idle(0.05):
+                break
+        doc.insert(len(doc), "*em*\n")
+        assert hl.wait_idle()
+        assert hl.line_spans(0, doc.line_count) == full(doc)
+        assert any(s.scope == "markup.heading.2" for s in hl.line_spans(0, 1)[0])
+    finally:
+        hl.close()
+
+
+def test_only_the_region_around_the_view_stays_parsed() -> None:
+    doc = Document("\n\n".join(f"# heading {i}" for i in range(3000)) + "\n")
+    hl = MarkdownHighlighter(doc, min_bytes=64, tree_budget=4000)
+    try:
+        assert hl.line_spans(0, 20) is not None
+        assert hl.wait_idle()
+        assert any(s.scope == "markup.heading.1" for s in hl.line_spans(0, 1)[0])
+        far = doc.line_count - 10
+        assert hl.line_spans(far, far + 1) == [[]]  # far away: not parsed yet, plain
+        assert hl.wait_idle()
+        assert any(s.scope == "markup.heading.1" for s in hl.line_spans(far, far + 1)[0])
+        assert hl.line_spans(0, 1) == [[]]  # the top was dropped to bound memory
+        assert hl.wait_idle()
+        assert hl.line_spans(0, 1) == full(doc)[0:1]
     finally:
         hl.close()

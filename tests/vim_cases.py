@@ -108,3 +108,67 @@ def random_case(rng: random.Random) -> tuple[str, tuple[int, int], str]:
     col = rng.randrange(max(len(lines[row]), 1))
     keys = "".join(random_command(rng) for _ in range(rng.randint(1, 4)))
     return text, (row, col), keys
+
+
+PROSE = [
+    "It was a bright cold day in April, and the clocks were striking thirteen.",
+    "Winston Smith, his chin nuzzled into his breast in an effort to escape the vile wind, slipped quickly through the glass doors.",
+    "The hallway smelt of boiled cabbage and old rag mats.",
+    "At one end of it a coloured poster, too large for indoor display, had been tacked to the wall.",
+    "\"Hello,\" she said.  \"Are you (really) going?\"",
+    "Call me Ishmael. Some years ago -- never mind how long precisely -- I went to sea.",
+    "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife.",
+    "She wasn't sure; maybe it's 3 or 42 o'clock? Nobody knew!",
+]
+MD = ["# Chapter One", "## Notes", "- first item", "- second item with more words", "> a quoted line", "1. numbered", "    indented code", "", "", "**bold** and _italic_ text", "[link](http://example.com)"]
+
+
+def realistic_text(rng: random.Random, long: bool = False) -> str:
+    """A writer's document: prose paragraphs and some Markdown."""
+    lines: list[str] = []
+    n = rng.randint(20, 60) if long else rng.randint(1, 10)
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.55:
+            s = rng.choice(PROSE)
+            if rng.random() < 0.3:
+                s = s[: rng.randint(5, len(s))]
+            lines.append(s)
+        elif r < 0.85:
+            lines.append(rng.choice(MD))
+        else:
+            lines.append("")
+    return "\n".join(lines)
+
+
+REAL_CMDS = [
+    "w", "b", "e", "3w", "2b", "W", "B", "E", "ge", "0", "^", "$", "gg", "G", "3G", "j", "k", "5j", "h", "l",
+    "fa", "Fe", "t.", "T,", ";", ",", "}", "{", ")", "(", "%", "H", "M", "L", "*", "#", "n", "N",
+    "dw", "d2w", "3dw", "de", "db", "dd", "2dd", "d$", "D", "d0", "dj", "dk", "dG", "dgg", "d}", "d)", "dfa", "dt.",
+    "cwnew<Esc>", "ceword<Esc>", "cbX<Esc>", "ccline<Esc>", "C end<Esc>", "s!<Esc>", "S<Esc>", "c$.<Esc>", "c2wtwo words<Esc>",
+    "yw", "yy", "Y", "yyp", "yyP", "ywP", "yiwP", "p", "P", "2p", "xp", "ddp", "ddP", "yyjp",
+    "x", "X", "3x", "~", "3~", "r!", "3rx", "J", "3J", "gJ", "guu", "gUU", "g~~", "gUiw", "guaw", "g~w", "gUe",
+    ">>", "<lt><lt>", "3>>", ">ip", "=ip", "gqq", "gqip", "gqap", "gwip", "gqj",
+    "diw", "daw", "ciwword<Esc>", "caw<Esc>", "dis", "das", "cis<Esc>", "dip", "dap", "yap", "di\"", "da\"", "ci\"x<Esc>", "di(", "da(", "ci(x<Esc>", "dit", "diW", "daW",
+    "ihello <Esc>", "aworld<Esc>", "Ibegin <Esc>", "A end.<Esc>", "onew line<Esc>", "Oabove<Esc>", "3ix<Esc>", "2onext<Esc>",
+    "ione<CR>two<Esc>", "Afoo<BS><BS>x<Esc>", "ifoo bar<C-w>baz<Esc>", "ifoo<C-u>bar<Esc>", "A<C-t><Esc>", "A<C-d><Esc>", "yiwA <C-r>\"<Esc>", "i<C-o>dw<Esc>",
+    "A and then the story went on and on, far past the point where anyone would care to read it<Esc>",
+    "Rxyz<Esc>", "R<BS><Esc>", "vwd", "vey", "v3ld", "vjd", "Vd", "Vjd", "Vjy", "Vj>", "vipd", "viwU", "vawc<Esc>", "v$d", "<C-v>jd", "<C-v>jIX<Esc>", "<C-v>j$AZ<Esc>", "<C-v>jlc!<Esc>", "vjJ", "Vjgq", "vllrx", "gv", "v<Esc>gvd",
+    "u", "uu", "<C-r>", "u<C-r>", ".", "2.", "..", "U",
+    "qaxjq", "@a", "2@a", "@@", "\"ayy", "\"ap", "\"Ayy", "\"bdw", "\"bp", "\"_dd", "\"1p", "\"2p", "\"0p",
+    "ma", "'a", "`a", "d'a", "y`a", "''", "``", "`.", "'.",
+    "<C-a>", "<C-x>", "5<C-a>", "<C-d>", "<C-u>", "<C-f>", "<C-b>", "<C-e>", "<C-y>", "zz", "zt", "zb", "z<CR>",
+    "/the<CR>", "/the<CR>n", "?a<CR>", "/wall<CR>", "/e\\>/e<CR>", "d/the<CR>", "c/and<CR>X<Esc>", "/[Tt]he<CR>N", "/nomatchzz<CR>",
+    ":s/the/THE/<CR>", ":s/a/A/g<CR>", ":%s/the/a/g<CR>", ":2d<CR>", ":1,2j<CR>", ":m0<CR>", ":t.<CR>", ":g/the/d<CR>", ":v/a/d<CR>", ":normal Ax<CR>", ":3<CR>", ":$<CR>", ":undo<CR>",
+    "&", "g&",
+]
+
+
+def realistic_case(rng: random.Random) -> tuple[str, tuple[int, int], str]:
+    """(text, cursor, keys) like a hidden-corpus case: prose and 1-3 common commands."""
+    text = realistic_text(rng, long=rng.random() < 0.15)
+    lines = text.split("\n")
+    row = rng.randrange(len(lines))
+    col = rng.randrange(max(len(lines[row]), 1))
+    keys = "".join(rng.choice(REAL_CMDS) for _ in range(rng.randint(1, 3)))
+    return text, (row, col), keys

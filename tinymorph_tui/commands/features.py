@@ -273,14 +273,17 @@ def _cmd_show(args: argparse.Namespace) -> int:
     print(f"{feature.name}" + (f" — {feature.label}" if feature.label != feature.name else ""))
     print(f"source: {feature.source}   range: {feature.scale_min:+g} .. {feature.scale_max:+g}")
     residual = catalog.residual_norms()
-    print("\nper-layer norm (relative to the typical residual norm):")
-    ratios = {
-        layer: n / residual[layer] if residual.get(layer) else n
-        for layer, n in feature.norm.items()
-    }
-    peak = max(ratios.values(), default=0.0)
-    for layer, ratio in ratios.items():
-        print(f"  L{layer:<3} {_bar(ratio, peak, 24):<24} {feature.norm[layer]:.4g} ({ratio:.2f}x)")
+    relative = all(residual.get(layer) for layer in feature.norm)
+    if relative:
+        print("\nper-layer norm (and its ratio to the typical residual norm there):")
+        sizes = {layer: n / residual[layer] for layer, n in feature.norm.items()}
+    else:
+        print("\nper-layer norm (residual norms not measured yet):")
+        sizes = dict(feature.norm)
+    peak = max(sizes.values(), default=0.0)
+    for layer, size in sizes.items():
+        ratio = f" ({size:.2f}x)" if relative else ""
+        print(f"  L{layer:<3} {_bar(size, peak, 24):<24} {feature.norm[layer]:.4g}{ratio}")
     effect = feature.logit_effect
     if effect:
         peak_w = max(abs(w) for _, _, w in effect)

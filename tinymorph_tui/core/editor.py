@@ -25,7 +25,7 @@ from tinymorph_tui.core.marks import MarkStore
 from tinymorph_tui.core.motions import MAXCOL, Ctx, Motion
 from tinymorph_tui.core.options import Options
 from tinymorph_tui.core.registers import Registers
-from tinymorph_tui.core.textutil import col_of_vcol, first_nonblank, vcol_of
+from tinymorph_tui.core.textutil import col_of_vcol, display_width, first_nonblank, vcol_of
 
 Listener = Callable[["Editor"], None]
 _INCOMPLETE = object()
@@ -126,7 +126,8 @@ class Editor:
         self.registers = Registers()
         self.commands = CommandRegistry()
         builtin.register_all(self.commands)
-        self.keymap = keymap if keymap is not None else _load_keymap(self.commands)
+        # a per-editor layer over the shared (parsed once) default keymap
+        self.keymap = keymap if keymap is not None else Keymap(base=_load_keymap(self.commands))
         self.keymap_errors: list[str] = list(self.keymap.errors)
         self.ex = _make_ex_registry()
         self.mode = "normal"
@@ -170,6 +171,14 @@ class Editor:
         self._pending_op: Parsed | None = None
         self._insert_after_op: Any = None
         self._ctrl_o_session: Any = None
+        self._undo_box: _CursorBox | None = None
+        # U: the line saved before its latest changes
+        self._u_row: int | None = None
+        self._u_text = ""
+        self._u_col = 0
+        self._u_busy = False
+        self._pl_cache: dict[int, int] = {}
+        self._pl_version = -1
         self.doc.add_listener(self._on_edit)
 
     # -- construction -----------------------------------------------------------------
@@ -190,6 +199,20 @@ class Editor:
     def open(cls, path: str | Path, options: dict[str, Any] | Options | None = None, **kw: Any) -> Editor:
         """An editor on the file at `path` (a missing file is an empty new document)."""
         return cls(Document.load(Path(path)), options=options, **kw)
+
+    def set_document(self, doc: Document) -> None:
+        """Switch to another Document (:e): listeners move along, marks and view reset."""
+        old = self.doc
+        for fn in list(getattr(old, "_listeners", [])):
+            old.remove_listener(fn)
+            if fn != self._on_edit:
+                doc.add_listener(fn)
+        self.doc = doc
+        doc.add_listener(self._on_edit)
+        self.marks = MarkStore()
+        self.top_row = 0
+        self._group_depth = 0
+        self._row = self._col = 0
 
     # -- simple state -----------------------------------------------------------------
     @property
@@ -310,9 +333,38 @@ class Editor:
         self.marks.push_jump(self.cursor)
 
     def _on_edit(self, ev: Any) -> None:
+        box = self._undo_box
+        if self._group_depth and box is not None and not box.filled:
+            box.row, box.col = self.cursor_raw
+            box.filled = True
         self.marks.on_edit(ev)
+        self._track_u_line(ev)
         if self._events is not None:
             self._events.append(ev)
+
+    def _track_u_line(self, ev: Any) -> None:
+        """Remember the line before its latest changes, for U (Vim's u_saveline())."""
+        if self._u_busy:
+            return
+        r0 = ev.start_point[0]
+        r1 = ev.old_end_point[0]
+        r2 = ev.new_end_point[0]
+        if r0 == r1 == r2:
+            if self._u_row != r0:
+                line = self.doc.line(r0)
+                c0 = ev.start_point[1]
+                before = line[:c0] + ev.deleted + line[c0 + len(ev.inserted) :]
+                self._u_row = r0
+                self._u_text = before
+                self._u_col = self._col if self._row == r0 else 0
+            return
+        # lines added or removed: follow the saved line like a mark
+        if self._u_row is None:
+            return
+        if self._u_row > r1:
+            self._u_row += r2 - r1
+        elif self._u_row > r0:
+            self._u_row = None
 
     # -- cursor column rules ----------------------------------------------------------
     def clamp_cursor(self) -> None:
@@ -366,6 +418,25 @@ class Editor:
         self.options["lines"] = lines
         self.options["columns"] = columns
         self.scroll_to_cursor()
+
+    def plines(self, row: int) -> int:
+        """Screen rows that buffer line `row` takes ('wrap' at 'columns'); cached per
+        document version so scrolling stays cheap on big files."""
+        if self._pl_version != self.doc.version:
+            self._pl_cache.clear()
+            self._pl_version = self.doc.version
+        v = self._pl_cache.get(row)
+        if v is None:
+            line = self.doc.line(row)
+            cols = max(int(self.options["columns"]), 1)
+            if not self.options["wrap"]:
+                v = 1
+            else:
+                w = len(line) if line.isascii() and "\t" not in line else display_width(
+                    line, int(self.options["tabstop"]))
+                v = max(1, -(-w // cols))
+            self._pl_cache[row] = v
+        return v
 
     def window_height(self) -> int:
         """Text rows of the window: 'lines' minus the command line, as Vim computes."""
@@ -500,6 +571,8 @@ class Editor:
         cmd, j = self._match(table, toks, i)
         if cmd is _INCOMPLETE or cmd is _INVALID:
             return cmd
+        if cmd.id == "toggle-case-char" and self.options["tildeop"]:
+            cmd = self.commands["operator-toggle-case"]  # 'tildeop': ~ is an operator
         p = Parsed(int(count) if count else None, reg, cmd, tuple(toks[i:j]))
         if cmd.arg == "char" or (cmd.arg == "char-unless-recording" and self.recording is None):
             if j >= n:
@@ -579,10 +652,15 @@ class Editor:
 
     # -- undo -------------------------------------------------------------------------
     def begin_change(self) -> None:
-        """Open an undo group for a change starting at the cursor (nests)."""
+        """Open an undo group for a change (nests).
+
+        The cursor the Document keeps for the group is a mutable box filled in at the
+        group's first edit: Vim saves the cursor of the first change (u_save), which for an
+        operator is the start of its region, not where the command was typed.
+        """
         if self._group_depth == 0:
-            self._change_cursor = self.cursor_raw
-            self.doc.begin_group(self.cursor_raw)
+            self._undo_box = _CursorBox(self.cursor_raw)
+            self.doc.begin_group(self._undo_box)
         self._group_depth += 1
 
     def end_change(self) -> None:
@@ -591,7 +669,7 @@ class Editor:
             return
         self._group_depth -= 1
         if self._group_depth == 0:
-            self.doc.end_group(self._change_cursor)
+            self.doc.end_group(self._undo_box)
 
     def undo(self, count: int = 1, redo: bool = False) -> bool:
         """Undo (or redo) `count` steps and place the cursor as Vim does."""
@@ -675,6 +753,23 @@ class Editor:
 
 
 _CANCEL_SILENT = object()
+
+
+class _CursorBox:
+    """The cursor saved with an undo group, set when the group's first edit happens."""
+
+    __slots__ = ("row", "col", "filled")
+
+    def __init__(self, pos: tuple[int, int]) -> None:
+        self.row, self.col = pos
+        self.filled = False
+
+    def __iter__(self) -> Any:
+        return iter((self.row, self.col))
+
+    def __getitem__(self, i: int) -> int:
+        return (self.row, self.col)[i]
+
 PROMPTS = ("search-forward-prompt", "search-backward-prompt")
 
 

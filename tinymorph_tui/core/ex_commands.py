@@ -261,7 +261,7 @@ def _handler(name: str) -> Any:
 
 
 def _goto_line(ed: Any, lnum: int) -> None:
-    """":N": line N (clamped), first non-blank with 'startofline'."""
+    """ ":N": line N (clamped), first non-blank with 'startofline'."""
     n = ed.doc.line_count
     if lnum > n:
         lnum = n
@@ -277,6 +277,18 @@ def _goto_line(ed: Any, lnum: int) -> None:
 def _write_message(path: Path, lines: int, chars: int, new: bool) -> str:
     tag = " [New]" if new else ""
     return f'"{path}"{tag} {lines}L, {chars}B written'
+
+
+def _read_only(path: Path) -> bool:
+    """A file without write permission (mode bits too: root may write anything, but a
+    file marked read-only was marked so on purpose, and Vim asks for ! as well)."""
+    import os
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not mode & 0o222 or not os.access(path, os.W_OK)
 
 
 def _do_write(ed: Any, cmd: ExCmd, *, quiet: bool = False) -> bool:
@@ -295,6 +307,11 @@ def _do_write(ed: Any, cmd: ExCmd, *, quiet: bool = False) -> bool:
     if arg and not cmd.bang and Path(target).exists() and (other or doc.path is None):
         raise ExError("E13: File exists (add ! to override)")
     new = not Path(target).exists()
+    if not cmd.bang and not other and not new and _read_only(Path(target)):
+        raise ExError(f'E505: "{target}" is read-only (add ! to override)')
+    if not cmd.bang and not other and not new and doc.disk_changed():
+        # Another program wrote the file since we read it: writing now would lose its change.
+        raise ExError("WARNING: The file has been changed since reading it (add ! to overwrite)")
     try:
         if whole and (doc.path is None or not other):
             doc.save(target)
@@ -313,8 +330,15 @@ def _do_write(ed: Any, cmd: ExCmd, *, quiet: bool = False) -> bool:
         raise ExError(f"E212: Can't open file for writing: {exc.strerror or exc}") from None
     if not quiet:
         nlines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-        message(ed, _write_message(Path(target), nlines, len(text.encode("utf-8")) + (
-            0 if text.endswith("\n") or not text else 1), new))
+        message(
+            ed,
+            _write_message(
+                Path(target),
+                nlines,
+                len(text.encode("utf-8")) + (0 if text.endswith("\n") or not text else 1),
+                new,
+            ),
+        )
     return True
 
 
@@ -390,7 +414,11 @@ def ex_edit(ed: Any, cmd: ExCmd) -> None:
 
     arg = cmd.arg.strip()
     doc = ed.doc
-    if arg and doc.path is not None and Path(arg).expanduser().resolve() == Path(doc.path).resolve():
+    if (
+        arg
+        and doc.path is not None
+        and Path(arg).expanduser().resolve() == Path(doc.path).resolve()
+    ):
         arg = ""
     if doc.modified and not cmd.bang:
         raise ExError("E37: No write since last change (add ! to override)")
@@ -497,7 +525,7 @@ def ex_marks(ed: Any, cmd: ExCmd) -> None:
         lines.append(f" {name} {row + 1:6d} {col:4d} {text}")
         shown += 1
     if wanted is not None and shown == 0:
-        raise ExError(f"E283: No marks matching \"{cmd.arg.strip()}\"")
+        raise ExError(f'E283: No marks matching "{cmd.arg.strip()}"')
     message(ed, "\n".join(lines))
 
 

@@ -70,6 +70,15 @@ def _line_block(doc: Any, r0: int, r1: int) -> str:
     return "\n".join(doc.line(r) for r in range(r0, r1 + 1))
 
 
+def hint_deleted_rows(ed: Any, r0: int, r1: int) -> None:
+    """Tell a running :g that the next edit deletes lines r0..r1 (its marks follow)."""
+    from .ex_substitute import global_ctx
+
+    ctx = global_ctx(ed)
+    if ctx is not None and ctx.marked is not None:
+        ctx.marked.pending = (r0, r1)
+
+
 def delete_rows(doc: Any, r0: int, r1: int) -> None:
     """Delete whole lines r0..r1 (a document always keeps one line)."""
     n = doc.line_count
@@ -118,6 +127,7 @@ def ex_delete(ed: Any, cmd: ExCmd) -> None:
     _store(ed, cmd.reg, text, "delete")
     was_all = r0 == 0 and r1 == doc.line_count - 1
     nlines = r1 - r0 + 1
+    hint_deleted_rows(ed, r0, r1)
     delete_rows(doc, r0, r1)
     row = min(r0, doc.line_count - 1)
     beginline(ed, row, white=True)
@@ -191,9 +201,11 @@ def ex_move(ed: Any, cmd: ExCmd) -> None:
     lines = [doc.line(r) for r in range(line1 - 1, line2)]
     if dest >= line2:
         insert_rows(doc, dest - 1, lines)
+        hint_deleted_rows(ed, line1 - 1, line2 - 1)
         delete_rows(doc, line1 - 1, line2 - 1)
         first = dest - nlines
     else:
+        hint_deleted_rows(ed, line1 - 1, line2 - 1)
         delete_rows(doc, line1 - 1, line2 - 1)
         insert_rows(doc, dest - 1, lines)
         first = dest
@@ -252,6 +264,7 @@ def join_rows(ed: Any, row: int, count: int, insert_space: bool) -> int:
     a = doc.line_start(row)
     last = row + count - 1
     b = doc.line_start(last) + len(doc.line(last))
+    hint_deleted_rows(ed, row + 1, last)
     doc.replace(a, b, new)
     set_change_marks(ed, (row, 0), (row, max(0, len(new) - 1)))
     return col
@@ -320,7 +333,7 @@ def ex_shift(ed: Any, cmd: ExCmd) -> None:
         m = re.match(r"\d+", arg)
         assert m is not None
         n = int(m.group(0))
-        arg = arg[m.end():].strip()
+        arg = arg[m.end() :].strip()
         if n <= 0:
             raise ExError("E939: Positive count required")
         cmd.line1 = cmd.line2
@@ -357,9 +370,9 @@ def ex_normal(ed: Any, cmd: ExCmd) -> None:
         _run_normal(ed, tokens)
         return
     for lnum in range(cmd.line1, cmd.line2 + 1):
-        if lnum > ed.doc.line_count:
-            break
-        ed.cursor = (lnum - 1, 0)
+        # Vim keeps going when earlier lines were deleted: the cursor is clamped to the
+        # last line and the keys run there again.
+        ed.cursor = (min(lnum, ed.doc.line_count) - 1, 0)
         _run_normal(ed, tokens)
 
 
@@ -457,8 +470,10 @@ def ex_delmarks(ed: Any, cmd: ExCmd) -> None:
             continue
         if i + 2 < len(arg) and arg[i + 1] == "-":
             lo, hi = c, arg[i + 2]
-            ok = (lo.islower() and hi.islower()) or (lo.isupper() and hi.isupper()) or (
-                lo.isdigit() and hi.isdigit()
+            ok = (
+                (lo.islower() and hi.islower())
+                or (lo.isupper() and hi.isupper())
+                or (lo.isdigit() and hi.isdigit())
             )
             if not ok or hi < lo:
                 raise ExError(f"E475: Invalid argument: {arg[i:]}")
@@ -512,6 +527,9 @@ def ex_align(ed: Any, cmd: ExCmd) -> None:
                 new_indent = (width - length) // 2
             else:
                 new_indent = width - length
+                body = line.lstrip(" \t")
+                if "\t" in body.rstrip(" \t"):
+                    new_indent = _fit_right(body, new_indent, width, ts, et)
         new_indent = max(new_indent, 0)
         ind_len = len(line) - len(line.lstrip(" \t"))
         new = make_indent(new_indent, ts, et)
@@ -520,6 +538,24 @@ def ex_align(ed: Any, cmd: ExCmd) -> None:
             doc.replace(a, a + ind_len, new)
     set_change_marks(ed, (cmd.line1 - 1, 0), (cmd.line2 - 1, 0))
     beginline(ed, saved[0], white=True)
+
+
+def _fit_right(body: str, new_indent: int, width: int, ts: int, et: bool) -> int:
+    """Vim's :right with embedded TABs: the largest indent that keeps the line in width."""
+
+    def linelen(indent: int) -> int:
+        text = make_indent(indent, ts, et) + body
+        stripped = text.rstrip(" \t")
+        return vcol_of(stripped, len(stripped), ts)
+
+    while new_indent > 0:
+        if linelen(new_indent) <= width:
+            new_indent += 1
+            while linelen(new_indent) <= width:
+                new_indent += 1
+            return new_indent - 1
+        new_indent -= 1
+    return new_indent
 
 
 # -- :retab -----------------------------------------------------------------------------------
@@ -589,11 +625,19 @@ def ex_retab(ed: Any, cmd: ExCmd) -> None:
             if changed_first < 0:
                 changed_first = row
             changed_last = row
+    want = ed.curswant_vcol() if hasattr(ed, "curswant_vcol") else None
     if new_ts != old_ts:
         opts["tabstop"] = new_ts
     if changed_first >= 0:
         set_change_marks(ed, (changed_first, 0), (changed_last, 0))
-    ed.cursor = tuple(ed.cursor)
+    # Vim ends with coladvance(curswant): the cursor keeps its screen column
+    row = ed.cursor[0]
+    fn = getattr(ed, "col_for_curswant", None)
+    if want is not None and fn is not None:
+        ed.cursor = (row, fn(doc.line(row)))
+        ed.set_curswant(want)
+    else:
+        ed.cursor = tuple(ed.cursor)
 
 
 # -- :sort ------------------------------------------------------------------------------------
@@ -608,7 +652,9 @@ _NUM_RE = {
 _FLOAT_RE = re.compile(
     r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)", re.I
 )
-_HEXFLOAT_RE = re.compile(r"[-+]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][-+]?\d+)?")
+_HEXFLOAT_RE = re.compile(
+    r"[-+]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][-+]?\d+)?"
+)
 
 
 def _parse_sort_args(ed: Any, arg: str) -> tuple[set[str], str | None]:

@@ -268,15 +268,28 @@ def _search_line(ed: Any, pattern: str, forward: bool, from_lnum: int, which: st
         start = (row, len(doc.line(row)))
     elif forward:
         # before the first line: a match anywhere in line 1 counts
-        res = find(doc, compiled, (0, 0), forward=True, wrapscan=bool(ed.options["wrapscan"]),
-                   accept_at_cursor=True, pattern_text=pattern)
+        res = find(
+            doc,
+            compiled,
+            (0, 0),
+            forward=True,
+            wrapscan=bool(ed.options["wrapscan"]),
+            accept_at_cursor=True,
+            pattern_text=pattern,
+        )
         if not res.found:
             raise ExError(res.message or f"E486: Pattern not found: {pattern}")
         return res.start[0] + 1
     else:
         start = (row, 0)
-    res = find(doc, compiled, start, forward=forward, wrapscan=bool(ed.options["wrapscan"]),
-               pattern_text=pattern)
+    res = find(
+        doc,
+        compiled,
+        start,
+        forward=forward,
+        wrapscan=bool(ed.options["wrapscan"]),
+        pattern_text=pattern,
+    )
     if not res.found:
         raise ExError(res.message or f"E486: Pattern not found: {pattern}")
     return res.start[0] + 1

@@ -191,6 +191,7 @@ class GlobalCtx:
     nlines: int = 0
     need_beginline: bool = False
     printed: list[str] = field(default_factory=list)
+    marked: _MarkedRows | None = None
 
 
 def global_ctx(ed: Any) -> GlobalCtx | None:
@@ -355,7 +356,7 @@ def ex_substitute(ed: Any, cmd: ExCmd) -> None:
 
 
 def _join_substitute(ed: Any, line1: int, line2: int) -> None:
-    """":s/\\n//" is a join without spaces in Vim (the cursor stays at the last join)."""
+    """ ":s/\\n//" is a join without spaces in Vim (the cursor stays at the last join)."""
     from .ex_lines import join_rows, set_change_marks
 
     doc = ed.doc
@@ -395,8 +396,10 @@ def _msg(ed: Any, text: str) -> None:
 
 
 def _sub_message(nsubs: int, nlines: int, count_only: bool) -> str:
-    what = ("match" if nsubs == 1 else "matches") if count_only else (
-        "substitution" if nsubs == 1 else "substitutions"
+    what = (
+        ("match" if nsubs == 1 else "matches")
+        if count_only
+        else ("substitution" if nsubs == 1 else "substitutions")
     )
     on = "line" if nlines == 1 else "lines"
     return f"{nsubs} {what} on {nlines} {on}"
@@ -415,7 +418,7 @@ def _run_substitute(
     if compiled.multiline:
         nsubs, nlines, last_row, new_line2 = _sub_multiline(doc, compiled, ops, line1, line2, flags)
     else:
-        nsubs, nlines, last_row, new_line2 = _sub_lines(doc, compiled, ops, line1, line2, flags)
+        nsubs, nlines, last_row, new_line2 = _sub_lines(ed, compiled, ops, line1, line2, flags)
     gctx = global_ctx(ed)
     if nsubs == 0:
         if gctx is None and flags.do_error:
@@ -486,10 +489,88 @@ def _line_matches(
     return out
 
 
+_BULK_LINES = 64
+
+
 def _sub_lines(
+    ed: Any,
+    compiled: CompiledVimRegex,
+    ops: list[Op],
+    line1: int,
+    line2: int,
+    flags: SubFlags,
+) -> tuple[int, int, int, int]:
+    """Single-line patterns: (substitutions, lines, cursor row, new line2).
+
+    Without line breaks in the replacements the new lines are computed first and, when many
+    lines change, written with one edit (a :%s on a large file stays fast); Vim's marks do
+    not move for a substitution, so they are put back as they were.
+    """
+    doc = ed.doc
+    regex = compiled.regex
+    nsubs = nlines = 0
+    changes: list[tuple[int, str]] = []
+    lines = doc.lines(line1 - 1, line2)
+    for i, line in enumerate(lines):
+        found = _line_matches(regex, line, flags.do_all)
+        if not found:
+            continue
+        nsubs += len(found)
+        nlines += 1
+        if flags.do_count:
+            changes.append((line1 - 1 + i, line))
+            continue
+        pieces: list[str] = []
+        copy = 0
+        for s, e, m in found:
+            pieces.append(line[copy:s])
+            pieces.append(expand(ops, m))
+            copy = e
+        pieces.append(line[copy:])
+        new_line = "".join(pieces)
+        if _BREAK in new_line and new_line.count(_BREAK) != line.count(_BREAK):
+            return _sub_lines_sequential(doc, compiled, ops, line1, line2, flags)
+        changes.append((line1 - 1 + i, new_line))
+    if not changes:
+        return 0, 0, line1 - 1, line2
+    last_row = changes[-1][0]
+    if flags.do_count:
+        return nsubs, nlines, last_row, line2
+    if len(changes) <= _BULK_LINES:
+        for row, new_line in changes:
+            old = doc.line(row)
+            if new_line != old:
+                # replace only the part between the first and last difference
+                a = 0
+                while a < min(len(old), len(new_line)) and old[a] == new_line[a]:
+                    a += 1
+                b = 0
+                while (
+                    b < min(len(old), len(new_line)) - a
+                    and old[len(old) - 1 - b] == new_line[len(new_line) - 1 - b]
+                ):
+                    b += 1
+                base = doc.line_start(row)
+                doc.replace(base + a, base + len(old) - b, new_line[a : len(new_line) - b])
+        return nsubs, nlines, last_row, line2
+    first_row = changes[0][0]
+    block = lines[first_row - (line1 - 1) : last_row - (line1 - 1) + 1]
+    for row, new_line in changes:
+        block[row - first_row] = new_line
+    store = getattr(ed, "marks", None)
+    saved = dict(store.marks) if store is not None and hasattr(store, "marks") else None
+    start = doc.line_start(first_row)
+    end = doc.line_start(last_row) + len(doc.line(last_row))
+    doc.replace(start, end, "\n".join(block))
+    if saved is not None:
+        store.marks = saved
+    return nsubs, nlines, last_row, line2
+
+
+def _sub_lines_sequential(
     doc: Any, compiled: CompiledVimRegex, ops: list[Op], line1: int, line2: int, flags: SubFlags
 ) -> tuple[int, int, int, int]:
-    """Single-line patterns: (substitutions, lines, cursor row, new line2)."""
+    """Single-line patterns whose replacement splits lines: one line at a time."""
     regex = compiled.regex
     nsubs = nlines = 0
     last_row = line1 - 1
@@ -504,9 +585,6 @@ def _sub_lines(
         nsubs += len(found)
         nlines += 1
         last_row = row
-        if flags.do_count:
-            lnum += 1
-            continue
         pieces: list[str] = []
         copy = found[0][0]
         for s, e, m in found:
@@ -614,8 +692,16 @@ class _MarkedRows:
 
     def __init__(self, rows: list[int]) -> None:
         self.rows = set(rows)
+        #: set by a command that knows which lines its next edit deletes
+        self.pending: tuple[int, int] | None = None
 
     def on_edit(self, ev: Any) -> None:
+        if self.pending is not None:
+            d0, d1 = self.pending
+            self.pending = None
+            n = d1 - d0 + 1
+            self.rows = {r if r < d0 else r - n for r in self.rows if not d0 <= r <= d1}
+            return
         r0, c0 = ev.start_point
         r1, c1 = ev.old_end_point
         r2, c2 = ev.new_end_point
@@ -700,7 +786,7 @@ def ex_global(ed: Any, cmd: ExCmd) -> None:
         return
     command = command.strip(" \t") or "p"
     marked = _MarkedRows(rows)
-    ctx = GlobalCtx()
+    ctx = GlobalCtx(marked=marked)
     old_count = doc.line_count
     if hasattr(ed, "push_jump"):
         ed.push_jump()

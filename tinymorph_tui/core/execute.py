@@ -183,6 +183,25 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
 def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = None) -> None:
     """Run operator `op` on `region`."""
     reg_name = ctx.reg
+    if region.visual_rows is not None and op in (
+        "shift-right", "shift-left", "reindent", "format", "format-keep", "join", "join-nospace"
+    ):
+        # line-based operators work on the selected rows (not on a trailing line break)
+        r0, r1 = region.visual_rows
+        region = ops.Region((r0, 0), (r1, 0), region.kind if region.kind == "block" else "line",
+                            vcols=region.vcols, is_visual=True, origin=region.origin,
+                            cursor_start=region.cursor_start)
+    # do_pending_operator(): the cursor is at the start of the region when the operator
+    # runs (that is also what undo restores)
+    if region.kind == "char":
+        ed.move_cursor_raw(*region.start)
+    elif region.cursor_start is not None and region.kind == "line":
+        ed.move_cursor_raw(*region.cursor_start)
+    elif region.kind == "block":
+        from tinymorph_tui.core.textutil import col_of_vcol
+
+        r0 = region.start[0]
+        ed.move_cursor_raw(r0, col_of_vcol(ed.doc.line(r0), region.vcols[0], int(ed.options["tabstop"])))
     if op == "delete":
         ops.delete_region(ed, region, reg_name)
         ed.set_mode("normal") if ed.mode != "normal" else None
@@ -212,7 +231,10 @@ def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = 
             ed.move_cursor_raw(r0, col_of_vcol(ed.doc.line(r0), region.vcols[0], int(ed.options["tabstop"])))
         else:
             ops.shift_lines(ed, r0, r1, amount)
-            ed.move_cursor_raw(r0, ed.first_nonblank_col(r0))
+            if ed.options["startofline"]:
+                ed.move_cursor_raw(r0, ed.first_nonblank_col(r0))
+            else:
+                ed.move_cursor_raw(r0, ed.col_for_curswant(ed.doc.line(r0)))
         ops.set_change_marks(ed, (r0, 0), (r1, max(len(ed.doc.line(r1)) - 1, 0)))
         n = r1 - r0 + 1
         if n > 2:
@@ -255,6 +277,13 @@ def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = 
         ed.clamp_cursor()
         ed.update_curswant()
     elif op == "filter":
-        ed.beep()
+        # !{motion}: Vim opens the command line with the line range and "!"
+        from tinymorph_tui.core import cmdline
+
+        r0, r1 = region.start[0], region.end[0]
+        ed.move_cursor_raw(r0, ed.cursor_raw[1] if ed.cursor_raw[0] == r0 else 0)
+        ed.clamp_cursor()
+        rng = "." if r1 == r0 else f".,.+{r1 - r0}"
+        cmdline.enter(ed, ":", rng + "!")
     else:
         ed.beep()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from tinymorph_tui.core.comments import comments_of, get_leader, same_leader
 from tinymorph_tui.core.textutil import display_width, indent_of, indent_width, make_indent
 
 if TYPE_CHECKING:
@@ -51,31 +52,13 @@ def _join(lines: list[str], joinspaces: bool) -> str:
 _TOKEN = re.compile(r"[ \t]+|[^ \t]+")
 
 
-def _break(text: str, ind: str, tw: int, ts: int) -> list[str]:
-    body = text[len(indent_of(text)) :]
-    parts = _TOKEN.findall(body)
-    lines: list[str] = []
-    cur = ind
-    pending_ws = ""
-    has_word = False
-    for part in parts:
-        if part[0] in " \t":
-            pending_ws += part
-            continue
-        if not has_word:
-            cur += pending_ws + part if lines == [] and False else part
-            has_word = True
-            pending_ws = ""
-            continue
-        cand = cur + pending_ws + part
-        if display_width(cand, ts) <= tw:
-            cur = cand
-        else:
-            lines.append(cur)
-            cur = ind + part
-        pending_ws = ""
-    lines.append(cur + ("" if has_word else ""))
-    return lines
+def _not_par(line: str, comments: str) -> bool:
+    """Vim's fmt_check_par(): blank after the leader (or an nroff macro) ends paragraphs."""
+    from tinymorph_tui.core.motions import start_ps
+
+    lead = get_leader(line, comments)
+    rest = line[len(lead.text) :] if lead else line
+    return rest.strip(" \t") == "" or (lead is not None and "e" in lead.flags) or start_ps(line)
 
 
 def format_lines(ed: Editor, r0: int, r1: int) -> int:
@@ -86,25 +69,37 @@ def format_lines(ed: Editor, r0: int, r1: int) -> int:
     js = bool(ed.options["joinspaces"])
     ai = bool(ed.options["autoindent"])
     et = bool(ed.options["expandtab"])
+    comments = comments_of(ed.options)
     lines = [doc.line(i) for i in range(r0, r1 + 1)]
     out: list[str] = []
     i = 0
     while i < len(lines):
-        if lines[i].strip(" \t") == "":
+        if _not_par(lines[i], comments):
             out.append(lines[i])
             i += 1
             continue
-        j = i
-        while j < len(lines) and lines[j].strip(" \t") != "":
+        lead = get_leader(lines[i], comments)
+        para = [lines[i]]
+        prev = lead
+        j = i + 1
+        while j < len(lines) and not _not_par(lines[j], comments):
+            nl = get_leader(lines[j], comments)
+            if not same_leader(prev, nl):
+                break
+            para.append(lines[j][len(nl.text) :] if nl else lines[j])
+            prev = nl
             j += 1
-        para = lines[i:j]
         first = para[0]
         joined = _join(para, js)
-        ind = make_indent(indent_width(first, ts), ts, et) if ai else ""
-        first_ind = indent_of(first)
-        broken = _break(joined, ind, tw, ts)
-        broken[0] = first_ind + broken[0][len(ind) :]
-        out.extend(broken)
+        if lead is not None:
+            prefix = lead.text
+            cont = lead.continuation()
+            body = joined[len(prefix) :]
+        else:
+            prefix = indent_of(first)
+            cont = make_indent(indent_width(first, ts), ts, et) if ai else ""
+            body = joined[len(prefix) :]
+        out.extend(_break_with(prefix, cont, body, tw, ts))
         i = j
     new = "\n".join(out)
     a = doc.line_start(r0)
@@ -115,6 +110,37 @@ def format_lines(ed: Editor, r0: int, r1: int) -> int:
     ed.marks.set("[", (r0, 0))
     ed.marks.set("]", (last, 0))
     return last
+
+
+def _break_with(prefix: str, cont: str, body: str, tw: int, ts: int) -> list[str]:
+    """Greedy breaking of `body` after `prefix`; continuation lines start with `cont`.
+
+    Blanks at a break are dropped; other white space (two spaces after a period, trailing
+    blanks of the last line) is kept as Vim keeps it.
+    """
+    parts = _TOKEN.findall(body)
+    lines: list[str] = []
+    cur = prefix
+    has_word = False
+    pending_ws = ""
+    for part in parts:
+        if part[0] in " \t":
+            pending_ws += part
+            continue
+        if not has_word:
+            cur += pending_ws + part
+            has_word = True
+            pending_ws = ""
+            continue
+        cand = cur + pending_ws + part
+        if display_width(cand, ts) <= tw:
+            cur = cand
+        else:
+            lines.append(cur)
+            cur = cont + part
+        pending_ws = ""
+    lines.append(cur + pending_ws)
+    return lines
 
 
 def position_key(ed: Editor, r0: int, r1: int, pos: tuple[int, int]) -> int | None:

@@ -279,7 +279,12 @@ def _auto_wrap(ed: Editor, s: Session, tw: int) -> bool:
     tail_start = j
     new_startcol = max(startcol - tail_start, 0)
     ind = ""
-    if _opt(ed, "autoindent"):
+    from tinymorph_tui.core.comments import comments_of, get_leader
+
+    lead = get_leader(line, comments_of(ed.options)) if "c" in str(_opt(ed, "formatoptions")) else None
+    if lead is not None and len(lead.text) <= len(head):
+        ind = lead.continuation()
+    elif _opt(ed, "autoindent"):
         ind = make_indent(indent_width(line, ts), ts, bool(_opt(ed, "expandtab")))
     a = doc.offset_of(r, len(head))
     b = doc.offset_of(r, tail_start)
@@ -524,9 +529,9 @@ def escape(ed: Editor, s: Session, tok: str) -> bool:
         r, c = _cur(ed)
     block_home = None
     if s.block:
-        block_home = (s.block[0], s.block[5])
+        if s.block[3]:  # A: the cursor goes back to the block's top-left corner
+            block_home = (s.block[0], s.block[5])
         _finish_block(ed, s)
-        r, c = _cur(ed)
     # an autoindent with nothing typed after it is removed again
     if s.ai_row == r:
         line = doc.line(r)
@@ -600,9 +605,6 @@ def _finish_block(ed: Editor, s: Session) -> None:
                 line = doc.line(row)
             col = col_of_vcol(line, vcol, ts)
         doc.insert(doc.offset_of(row, col), text)
-    line0 = doc.line(r0)
-    col0 = col_of_vcol(line0, vcol, ts) if not (to_eol and append) else ed.cursor_raw[1]
-    ed.move_cursor_raw(r0, col0 + (0 if not append else 0))
 
 
 def ctrl_o(ed: Editor, s: Session, tok: str) -> bool:

@@ -47,11 +47,11 @@ class Trie:
         self.root = _Node()
 
     def add(self, tokens: list[str], command: str) -> None:
-        """Bind `tokens` to `command` (an empty command removes the binding)."""
+        """Bind `tokens` to `command` ("" marks the binding as removed)."""
         node = self.root
         for t in tokens:
             node = node.children.setdefault(t, _Node())
-        node.command = command or None
+        node.command = command
 
     def find(self, tokens: Iterable[str]) -> _Node | None:
         """The node reached by `tokens`, or None."""
@@ -68,7 +68,7 @@ class Trie:
         out: list[tuple[tuple[str, ...], str]] = []
         for tok, child in node.children.items():
             keys = prefix + (tok,)
-            if child.command:
+            if child.command is not None:
                 out.append((keys, child.command))
             out.extend(self.walk(child, keys))
         return out
@@ -99,19 +99,46 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 class Keymap:
-    """Tries per mode plus the problems met while loading."""
+    """Tries per mode plus the problems met while loading.
 
-    def __init__(self, tables: dict[str, dict[str, str]] | None = None) -> None:
-        self.tables: dict[str, dict[str, str]] = {m: {} for m in MODES}
+    `Keymap(base=other)` makes a cheap per-editor layer: bindings added to it shadow the
+    base's (which is shared and never modified through the layer).
+    """
+
+    def __init__(self, tables: dict[str, dict[str, str]] | None = None, *, base: Keymap | None = None) -> None:
+        self.base = base
+        self._own: dict[str, dict[str, str]] = {m: {} for m in MODES}
         self.tries: dict[str, Trie] = {m: Trie() for m in MODES}
         self.errors: list[str] = []
         #: (mode, keys) -> the command a later binding replaced (the fallback when a shell
         #: command returns False)
-        self.shadowed: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.shadowed: dict[tuple[str, tuple[str, ...]], str] = dict(base.shadowed) if base else {}
+        if base is not None:
+            self.errors = list(base.errors)
         if tables:
             for mode, table in tables.items():
                 for keys, cmd in table.items():
                     self.bind(mode, keys, cmd)
+
+    @property
+    def tables(self) -> dict[str, dict[str, str]]:
+        """Bindings per mode table (keys in notation -> command id), base merged in."""
+        if self.base is None:
+            return {m: {k: v for k, v in t.items() if v} for m, t in self._own.items()}
+        merged = self.base.tables
+        for m, t in self._own.items():
+            cur = merged.setdefault(m, {})
+            for k, v in t.items():
+                if v:
+                    cur[k] = v
+                else:
+                    cur.pop(k, None)
+        return merged
+
+    def _binding(self, mode: str, keys: str) -> str | None:
+        if keys in self._own.get(mode, {}):
+            return self._own[mode][keys] or None
+        return self.base._binding(mode, keys) if self.base is not None else None
 
     # -- building ---------------------------------------------------------------------
     def bind(self, mode: str, keys: str, command: str) -> None:
@@ -119,16 +146,17 @@ class Keymap:
         tokens = parse_keys(keys)
         if not tokens:
             raise ValueError("empty key sequence")
-        old = self.tables.get(mode, {}).get(keys_to_notation(tokens))
+        note = keys_to_notation(tokens)
+        old = self._binding(mode, note)
         if old and old != command:
             self.shadowed[(mode, tuple(tokens))] = old
         elif (mode, tuple(tokens)) not in self.shadowed:
             for table in LOOKUP_ORDER.get(mode, ()):
-                prev = self.tables.get(table, {}).get(keys_to_notation(tokens))
+                prev = self._binding(table, note)
                 if prev and prev != command and table != mode:
                     self.shadowed[(mode, tuple(tokens))] = prev
                     break
-        self.tables.setdefault(mode, {})[keys_to_notation(tokens)] = command
+        self._own.setdefault(mode, {})[note] = command
         self.tries.setdefault(mode, Trie()).add(tokens, command)
 
     @classmethod
@@ -189,24 +217,39 @@ class Keymap:
         binding or a prefix) decides, so a mode's own table shadows `[motion]`.
         """
         found: str | None = None
+        decided = False
         prefix = False
         for table in LOOKUP_ORDER.get(mode, (mode,)):
-            node = self.tries[table].find(tokens)
-            if node is None:
-                continue
-            if found is None and node.command:
-                found = node.command
-            if node.children:
-                prefix = True
+            layer: Keymap | None = self
+            while layer is not None:
+                node = layer.tries[table].find(tokens) if table in layer.tries else None
+                if node is not None:
+                    if not decided and node.command is not None:
+                        found = node.command or None
+                        decided = True
+                    if node.children and _has_live(node):
+                        prefix = True
+                layer = layer.base
         return found, prefix
 
     def continuations(self, mode: str, tokens: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
         """(remaining keys in notation, command id) for every binding extending `tokens`."""
         seen: dict[str, str] = {}
         for table in LOOKUP_ORDER.get(mode, (mode,)):
-            node = self.tries[table].find(tokens)
-            if node is None:
-                continue
-            for keys, cmd in self.tries[table].walk(node):
-                seen.setdefault(keys_to_notation(keys), cmd)
-        return sorted(seen.items())
+            layer: Keymap | None = self
+            while layer is not None:
+                trie = layer.tries.get(table)
+                node = trie.find(tokens) if trie is not None else None
+                if node is not None:
+                    for keys, cmd in trie.walk(node):  # type: ignore[union-attr]
+                        seen.setdefault(keys_to_notation(keys), cmd)
+                layer = layer.base
+        return sorted((k, c) for k, c in seen.items() if c)
+
+
+def _has_live(node: _Node) -> bool:
+    """Whether any binding below `node` is not a removal marker."""
+    for child in node.children.values():
+        if child.command or _has_live(child):
+            return True
+    return False

@@ -99,6 +99,7 @@ def _left(ctx: Ctx, wrap_flag: str) -> Motion | None:
     r, c = ed.cursor_raw
     n = ctx.count1
     moved = False
+    wrapped = False
     wrap = _ww(ed, wrap_flag)
     while n > 0:
         if c > 0:
@@ -109,6 +110,7 @@ def _left(ctx: Ctx, wrap_flag: str) -> Motion | None:
             # Vim: with an operator a wrap stops on the NUL (deletes the line break)
             if not ctx.op and c > 0:
                 c -= 1
+            wrapped = True
         else:
             break
         moved = True
@@ -116,7 +118,7 @@ def _left(ctx: Ctx, wrap_flag: str) -> Motion | None:
     if not moved:
         # With an operator Vim only beeps: the operator still runs on an empty region.
         return Motion(r, c) if ctx.op else None
-    return Motion(r, c)
+    return Motion(r, c, no_adjust=wrapped and ctx.op is not None)
 
 
 def _right(ctx: Ctx, wrap_flag: str | None) -> Motion | None:
@@ -723,28 +725,41 @@ def m_percent(ctx: Ctx) -> Motion | None:
 
 
 def _screen_row(ctx: Ctx, which: str) -> Motion | None:
+    """Vim's nv_scroll() for H, M and L (screen rows count wrapped lines)."""
+    from tinymorph_tui.core.scroll import botline
+
     ed = ctx.ed
     top = ed.top_row
     height = ed.window_height()
     last_line = ed.doc.line_count - 1
-    bottom = min(top + height - 1, last_line)
+    bot, used = botline(ed, top)
+    bottom = max(bot - 1, top)
     so = min(int(ed.options["scrolloff"]), (height - 1) // 2)
     n = ctx.count1
     if which == "H":
-        row = top + n - 1
-        if top > 0 or ctx.op is None:
-            row = max(row, top + so) if top > 0 else row
-        row = min(row, bottom)
-        if ctx.op is None and row > bottom - so and bottom < last_line:
-            row = max(bottom - so, top)
+        row = min(top + n - 1, bottom)
+        if ctx.op is None:
+            if top > 0:
+                row = max(row, top + so)
+            if bot <= last_line:
+                row = min(row, max(bottom - so, top))
     elif which == "L":
-        row = bottom - (n - 1)
-        if bottom < last_line:
-            row = min(row, bottom - so)
-        row = max(row, top)
+        row = max(bottom - (n - 1), top)
+        if ctx.op is None:
+            if bot <= last_line:
+                row = min(row, max(bottom - so, top))
+            if top > 0:
+                row = max(row, min(top + so, bottom))
     else:
-        visible = bottom - top + 1
-        row = top + (visible - 1) // 2 if bottom < last_line else top + (last_line - top) // 2
+        empty = height - used if bot > last_line else 0
+        half = (height - empty + 1) // 2
+        acc = 0
+        row = top
+        for r in range(top, bot):
+            acc += ed.plines(r)
+            row = r
+            if acc >= half:
+                break
     row = max(0, min(row, last_line))
     line = ed.doc.line(row)
     col = first_nonblank(line) if ed.options["startofline"] else ed.col_for_curswant(line)

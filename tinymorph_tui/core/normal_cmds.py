@@ -254,6 +254,8 @@ def put(ed: Editor, reg_name: str | None, count: int, after: bool, gp: bool = Fa
     col = c + 1 if after and line else c
     col = min(col, len(line))
     full = text * count
+    if not full:
+        return True
     off = doc.offset_of(r, col)
     doc.insert(off, full)
     if "\n" not in full:
@@ -458,10 +460,25 @@ def _add_number(ctx: Ctx, sign: int) -> Any:
     r, c = ed.cursor_raw
     res = increment(ed, r, c, sign * ctx.count1)
     if res is None:
+        # Vim saves the line for undo before looking for a number (op_addsub()), so
+        # even a failed <C-a> is an undo step that puts the cursor back here.
+        _empty_undo_step(ed, r)
         return False
     ed.move_cursor_raw(r, res)
     ed.update_curswant()
     return True
+
+
+def _empty_undo_step(ed: Editor, row: int) -> None:
+    doc = ed.doc
+    off = doc.line_start(row)
+    line = doc.line(row)
+    if line:
+        doc.replace(off, off + 1, "")
+        doc.insert(off, line[0])
+    else:
+        doc.insert(off, " ")
+        doc.replace(off, off + 1, "")
 
 
 @action("increment", change=True)
@@ -663,10 +680,3 @@ def a_nop(ctx: Ctx) -> Any:
     """Do nothing."""
     return None
 
-
-def register_visual_entry() -> None:
-    """Visual-mode entry commands live in visual.py; imported for registration."""
-
-
-def _unused(ed: Editor) -> None:
-    del ed, display_width

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tinymorph_tui.core.motions import MAXCOL, Ctx, Motion
+from tinymorph_tui.core.motions import MAXCOL, Motion
 from tinymorph_tui.core.text_objects import TextObject
 from tinymorph_tui.core.textutil import (
     col_of_vcol,
@@ -24,7 +24,7 @@ from tinymorph_tui.core.textutil import (
 )
 
 if TYPE_CHECKING:
-    from tinymorph_tui.core.editor import Editor, Parsed
+    from tinymorph_tui.core.editor import Editor
 
 Pos = tuple[int, int]
 
@@ -66,6 +66,8 @@ class Region:
     end_adjusted: bool = False
     #: where Vim leaves the cursor for y, g~ ... (its oap->start)
     cursor_start: Pos | None = None
+    #: first and last row of a visual selection (line-based operators use these)
+    visual_rows: tuple[int, int] | None = None
 
 
 # -- building regions -----------------------------------------------------------------------
@@ -134,13 +136,35 @@ def _block_region(ed: Editor, lo: Pos, hi: Pos, a: Pos, b: Pos, to_eol: bool) ->
     return Region((lo[0], 0), (hi[0], 0), "block", vcols=(v0, v1), to_eol=to_eol, origin=ed.cursor_raw)
 
 
+def line_visual_start(ed: Editor) -> Pos:
+    """Where Vim's do_pending_operator() leaves the cursor for a linewise visual operation:
+    the visual start with column 0 when it comes first, else the cursor."""
+    s0 = (ed.visual_start[0], 0)
+    cur = ed.cursor_raw
+    return s0 if s0 < cur else cur
+
+
+def line_visual_end(ed: Editor) -> Pos:
+    """The other end (oap->end) of a linewise visual operation."""
+    s0 = (ed.visual_start[0], 0)
+    cur = ed.cursor_raw
+    return cur if s0 < cur else s0
+
+
 def visual_region(ed: Editor) -> Region:
     """Region of the current selection."""
+    reg = _visual_region(ed)
+    a, b = ed.visual_start, ed.cursor_raw
+    reg.visual_rows = (min(a[0], b[0]), max(a[0], b[0]))
+    return reg
+
+
+def _visual_region(ed: Editor) -> Region:
     a = ed.visual_start
     b = ed.cursor_raw
     lo, hi = (a, b) if a <= b else (b, a)
     if ed.mode == "visual_line":
-        return Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, origin=lo, cursor_start=lo)
+        return Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, origin=lo, cursor_start=line_visual_start(ed))
     if ed.mode == "visual_block":
         reg = _block_region(ed, lo, hi, a, b, ed.curswant_vcol() >= MAXCOL)
         reg.is_visual = True
@@ -236,6 +260,8 @@ def set_change_marks(ed: Editor, start: Pos, end: Pos) -> None:
 def store_register(ed: Editor, reg_name: str | None, text: str, kind: str, op: str, reg: Region | None = None) -> None:
     """Put deleted / yanked text in the registers following Vim's rules."""
     rk = "line" if kind == "line" else "block" if kind == "block" else "char"
+    if rk == "char" and not text:
+        return  # an empty region yanks nothing (op_delete() returns early)
     if rk == "line":
         text += "\n"  # registers take linewise text in getreg() form
     if op == "delete" and reg is not None and reg.use_reg_one and rk == "char" and "\n" not in text:
@@ -297,7 +323,10 @@ def delete_region(ed: Editor, reg: Region, reg_name: str | None, *, for_change: 
             doc.delete(0, len(doc))
             row = 0
             ed.set_message("--No lines in buffer--")
-        ed.move_cursor_raw(row, first_nonblank(doc.line(row)))
+        if ed.options["startofline"]:
+            ed.move_cursor_raw(row, first_nonblank(doc.line(row)))
+        else:
+            ed.move_cursor_raw(row, ed.col_for_curswant(doc.line(row)))
         set_change_marks(ed, (row, 0), (row, 0))
         return
     a, b = region_offsets(ed, reg)
@@ -547,26 +576,37 @@ def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_mark
 
 
 def reindent_lines(ed: Editor, r0: int, r1: int) -> None:
-    """The = operator without 'indentexpr'/'cindent': Vim's lisp/C-less fallback keeps the
-    indent of the line above ('autoindent' style)."""
+    """The = operator.  Vim uses C-indenting when 'indentexpr' is empty; for prose that
+    keeps the indent of the previous non-blank line, plus one 'shiftwidth' after a line
+    ending in "{" and minus one for a line starting with "}".  Blank lines are emptied.
+    """
     doc = ed.doc
     ts = int(ed.options["tabstop"])
     et = bool(ed.options["expandtab"])
-    prev_w = 0
-    for row in range(r0 - 1, -1, -1):
-        if doc.line(row).strip():
-            prev_w = indent_width(doc.line(row), ts)
+    sw = ed.options.effective_shiftwidth
+    prev: str | None = None
+    for row in range(r0 - 1, max(-1, r0 - 2000), -1):
+        if doc.line(row).strip(" \t"):
+            prev = doc.line(row)
             break
     for row in range(r0, r1 + 1):
         line = doc.line(row)
-        if not line.strip():
+        stripped = line.strip(" \t")
+        if not stripped:
             if line:
                 a = doc.line_start(row)
                 doc.replace(a, a + len(line), "")
             continue
+        width = 0
+        if prev is not None:
+            width = indent_width(prev, ts)
+            if prev.rstrip(" \t").endswith("{"):
+                width += sw
+        if stripped.startswith("}"):
+            width -= sw
         ind = indent_of(line)
-        new = make_indent(prev_w, ts, et)
+        new = make_indent(max(width, 0), ts, et)
         if new != ind:
             a = doc.line_start(row)
             doc.replace(a, a + len(ind), new)
-        prev_w = indent_width(doc.line(row), ts)
+        prev = doc.line(row)

@@ -1,6 +1,6 @@
 """Window scrolling: Vim's update_topline() and the scroll commands (<C-e> <C-y> <C-d> <C-u>
-<C-f> <C-b> zz zt zb z<CR> z. z-).  Lines never wrap here (one buffer line = one screen
-line), which matches Vim for lines shorter than 'columns'.
+<C-f> <C-b> zz zt zb z<CR> z. z-).  With 'wrap' a line longer than 'columns' takes several
+screen rows (`ed.plines(row)`), as in Vim.
 """
 
 from __future__ import annotations
@@ -19,11 +19,26 @@ def _so(ed: Editor) -> int:
     return min(int(ed.options["scrolloff"]), (h - 1) // 2)
 
 
+def botline(ed: Editor, top: int) -> tuple[int, int]:
+    """(first row below the window, screen rows used) for a window starting at `top`."""
+    h = ed.window_height()
+    n = ed.doc.line_count
+    used = 0
+    r = top
+    while r < n:
+        p = ed.plines(r)
+        if used + p > h:
+            break
+        used += p
+        r += 1
+    return r, used
+
+
 def halfway_top(ed: Editor, row: int) -> int:
     """Vim's scroll_cursor_halfway(): top line that puts `row` in the middle."""
     h = ed.window_height()
     n = ed.doc.line_count
-    used = 1
+    used = ed.plines(row)
     above = below = 0
     top = row
     bot = row
@@ -31,23 +46,39 @@ def halfway_top(ed: Editor, row: int) -> int:
         if below <= above:
             if bot + 1 < n:
                 bot += 1
-                used += 1
+                ph = ed.plines(bot)
+                used += ph
                 if used > h:
                     break
-                below += 1
+                below += ph
             else:
                 below += 1
         if below > above:
-            used += 1
+            ph = ed.plines(top - 1)
+            used += ph
             if used > h:
                 break
-            above += 1
+            above += ph
             top -= 1
     return top
 
 
+def bottom_top(ed: Editor, row: int, below: int) -> int:
+    """Top line that shows `row` and `below` more lines at the bottom of the window."""
+    h = ed.window_height()
+    last = min(row + below, ed.doc.line_count - 1)
+    used = 0
+    top = last
+    while top >= 0:
+        used += ed.plines(top)
+        if used > h:
+            break
+        top -= 1
+    return min(top + 1, row)
+
+
 def update_topline(ed: Editor) -> None:
-    """Scroll so the cursor line is visible with 'scrolloff' lines around it."""
+    """Vim's update_topline(): scroll so the cursor line is visible with 'scrolloff'."""
     h = ed.window_height()
     so = _so(ed)
     row = ed.cursor_raw[0]
@@ -55,7 +86,7 @@ def update_topline(ed: Editor) -> None:
     n = ed.doc.line_count
     if top > n - 1:
         top = max(n - 1, 0)
-    if row < top + so and top > 0:
+    if row < top + so and top > 0 or row < top:
         scroll = top + so - row
         half = max(h // 2 - 1, 2)
         if scroll >= half:
@@ -64,11 +95,11 @@ def update_topline(ed: Editor) -> None:
             top = max(row - so, 0)
     else:
         so_below = min(so, n - 1 - row)
-        if row > top + h - 1 - so_below:
-            botline = top + h  # first row below the window
-            line_count = row - botline + 1 + so
+        bot, _used = botline(ed, top)
+        if row + so_below >= bot:
+            line_count = row - bot + 1 + so
             if line_count <= h + 1:
-                top = row + so_below - h + 1
+                top = bottom_top(ed, row, so_below)
             else:
                 top = halfway_top(ed, row)
     ed.top_row = max(0, top)

@@ -153,9 +153,7 @@ def search_state(ed: Any) -> SearchState:
 # -- compiling with an editor's options --------------------------------------------------
 
 
-def compile_for(
-    ed: Any, pattern: str, *, use_smartcase: bool = True
-) -> CompiledVimRegex:
+def compile_for(ed: Any, pattern: str, *, use_smartcase: bool = True) -> CompiledVimRegex:
     """Compile `pattern` with the editor's ignorecase/smartcase/iskeyword and last `~`."""
     opts = ed.options
     kw = _keyword_class(opts)
@@ -260,6 +258,10 @@ class _M:
     ze: Pos
 
 
+#: lines per slice when skipping over lines without a match
+_CHUNK_LINES = 2048
+
+
 class _Matcher:
     """Finds "the first match starting in row at column >= col", as Vim's regexec."""
 
@@ -286,6 +288,41 @@ class _Matcher:
             return (self.nlines, 0)
         r, c = doc.position_of(offset)
         return (r, c)
+
+    def _chunk(self, lo: int, hi: int) -> str:
+        doc = self.doc
+        start = doc.line_start(lo)
+        end = doc.line_start(hi) + len(doc.line(hi))
+        sl: Any = getattr(doc, "slice", None)
+        if sl is not None:
+            return str(sl(start, end))
+        return "\n".join(doc.line(r) for r in range(lo, hi + 1))
+
+    def next_row_with_match(self, lo: int, hi: int) -> int | None:
+        """First row in [lo, hi] holding a match (single-line patterns only)."""
+        row = lo
+        while row <= hi:
+            end = min(hi, row + _CHUNK_LINES - 1)
+            chunk = self._chunk(row, end)
+            m = self.regex.search(chunk)
+            if m is not None:
+                return row + chunk.count("\n", 0, m.start())
+            row = end + 1
+        return None
+
+    def prev_row_with_match(self, hi: int, lo: int) -> int | None:
+        """Last row in [lo, hi] holding a match (single-line patterns only)."""
+        row = hi
+        while row >= lo:
+            start = max(lo, row - _CHUNK_LINES + 1)
+            chunk = self._chunk(start, row)
+            last = None
+            for last in self.regex.finditer(chunk):  # noqa: B007 - the last one is wanted
+                pass
+            if last is not None:
+                return start + chunk.count("\n", 0, last.start())
+            row = start - 1
+        return None
 
     def match_at(self, row: int, col: int) -> _M | None:
         line = self.line(row)
@@ -360,7 +397,8 @@ def find(
                 msg = f"E384: Search hit TOP without match for: {pattern_text}"
             return FindResult(False, wrapped=wrapped, message=msg)
         last = res
-        pos = _end_char(mt, res.ze) if match_end else res.zs
+        # SEARCH_END moves to the last character, except for an empty match
+        pos = _end_char(mt, res.ze) if match_end and res.ze != res.zs else res.zs
     assert last is not None
     return FindResult(True, last.zs, last.ze, wrapped)
 
@@ -389,7 +427,10 @@ def _search_once(
         extra = 0 if accept else 1
     else:
         extra = 1 if accept else 0
-    if not forward and scol == 0 and not accept:
+    if srow < 0:
+        # starting before the first line (after an offset moved past the start)
+        srow, lnum, at_first = 0, 0, False
+    elif not forward and scol == 0 and not accept:
         lnum = srow - 1
         at_first = False
     else:
@@ -398,6 +439,21 @@ def _search_once(
     wrapped = False
     for loop in (0, 1):
         while 0 <= lnum < nlines:
+            if not mt.multiline:
+                # Jump over lines without a match in big slices of text (fast on large
+                # documents); the line found is then searched exactly as Vim does.
+                if forward and not at_first:
+                    hi = min(srow, nlines - 1) if loop else nlines - 1
+                    nxt = mt.next_row_with_match(lnum, hi)
+                    if nxt is None:
+                        break
+                    lnum = nxt
+                elif not forward and (loop or lnum != srow):
+                    lo = srow if loop else 0
+                    prv = mt.prev_row_with_match(lnum, lo)
+                    if prv is None:
+                        break
+                    lnum = prv
             if forward:
                 if at_first:
                     r = _first_line_forward(mt, lnum, scol + extra, match_end)
@@ -547,43 +603,43 @@ def highlight_matches(ed: Any, row_start: int, row_end: int) -> list[tuple[int, 
 # -- offsets ------------------------------------------------------------------------------
 
 
-def _incl(doc: _Doc, pos: Pos) -> Pos | None:
-    """Vim's incl(): next character, skipping the end-of-line position; None at EOF."""
+def _inc(doc: _Doc, pos: Pos) -> tuple[Pos, int]:
+    """Vim's inc(): 0 moved within the line, 2 onto its end, 1 to the next line, -1 at EOF."""
     r, c = pos
     n = len(doc.line(r))
     if c < n:
         c += 1
-        if c < n:
-            return (r, c)
-        # at the NUL: move on to the next line
-        if r + 1 < doc.line_count:
-            return (r + 1, 0)
-        return (r, c)  # Vim leaves the position on the NUL of the last line
+        return (r, c), (0 if c < n else 2)
     if r + 1 < doc.line_count:
-        return (r + 1, 0)
-    return None
+        return (r + 1, 0), 1
+    return pos, -1
 
 
-def _decl(doc: _Doc, pos: Pos) -> Pos | None:
-    """Vim's decl(): previous character, skipping end-of-line positions; None at BOF."""
+def _dec(doc: _Doc, pos: Pos) -> tuple[Pos, int]:
+    """Vim's dec(): 0 moved within the line, 1 to the end of the previous line, -1 at BOF."""
     r, c = pos
     if c > 0:
-        n = len(doc.line(r))
-        return (r, min(c, n) - 1) if min(c, n) > 0 else (r, 0)
+        return (r, min(c, len(doc.line(r))) - 1 if min(c, len(doc.line(r))) > 0 else 0), 0
     if r > 0:
-        n = len(doc.line(r - 1))
-        return (r - 1, max(0, n - 1))
-    return None
+        return (r - 1, len(doc.line(r - 1))), 1
+    return pos, -1
 
 
 def _move_chars(doc: _Doc, pos: Pos, n: int) -> tuple[Pos, bool]:
-    """Move n characters (negative: back); returns (pos, hit the buffer edge)."""
-    step = _incl if n > 0 else _decl
+    """Vim's incl()/decl() n times (negative: back), skipping line ends.
+
+    Returns (position, stopped at the edge of the buffer)."""
     for _ in range(abs(n)):
-        nxt = step(doc, pos)
-        if nxt is None:
+        if n > 0:
+            pos, r = _inc(doc, pos)
+            if r >= 1 and pos[1]:
+                pos, r = _inc(doc, pos)
+        else:
+            pos, r = _dec(doc, pos)
+            if r == 1 and pos[1]:
+                pos, r = _dec(doc, pos)
+        if r == -1:
             return pos, True
-        pos = nxt
     return pos, False
 
 
@@ -599,6 +655,7 @@ def search(
     offset: str = "",
     start: Pos | None = None,
     remember: bool = True,
+    keep_direction: bool = False,
 ) -> SearchMotion | None:
     """Run a `/` (forward) or `?` search for `pattern_text` with `offset` text.
 
@@ -616,13 +673,15 @@ def search(
         pattern_text = prev
     off, rest = parse_offset(offset)
     if remember:
+        # In a ";" chain n/N keep the direction of the first search (Vim does so).
+        direction = st.forward if keep_direction else forward
         st.pattern = pattern_text
-        st.forward = forward
+        st.forward = direction
         st.offset = off
         st.no_highlight = False
         st.last_used = "search"
         _remember_pattern(ed, pattern_text)
-        _sync_editor(ed, forward, off)
+        _sync_editor(ed, direction, off)
     pos = start if start is not None else tuple(ed.cursor)
     motion = _do_search(ed, pattern_text, forward, count, off, pos)  # type: ignore[arg-type]
     if motion is None:
@@ -635,10 +694,11 @@ def search(
             ed,
             pat2,
             forward=sep == "/",
-            count=1,
+            count=count,  # Vim applies the count to every search of the chain
             offset=off2,
             start=motion.position,
             remember=remember,
+            keep_direction=True,
         )
     if rest.strip():
         _error(ed, f"E488: Trailing characters: {rest.strip()}")
@@ -691,8 +751,13 @@ def _do_search(
         return None
     # Start the search before the character offset so "?pat?e+2" and "/pat/s-2" do not
     # find the same match again (Vim does this for character offsets only).
+    accept = False
     if not off.line and off.off:
-        pos, _edge = _move_chars(doc, pos, -off.off)
+        pos, edge = _move_chars(doc, pos, -off.off)
+        if edge and off.off > 0:
+            pos = (-1, 0)  # Vim: "before the first line", any match in line 1 counts
+        elif edge:
+            pos = (doc.line_count, 0)  # "after the last line"
     res = find(
         doc,
         compiled,
@@ -700,6 +765,7 @@ def _do_search(
         forward=forward,
         wrapscan=bool(ed.options["wrapscan"]),
         count=count,
+        accept_at_cursor=accept,
         match_end=off.end,
         pattern_text=pattern_text,
     )
@@ -714,7 +780,7 @@ def _do_search(
         row = max(0, min(doc.line_count - 1, res.start[0] + off.off))
         target: Pos = (row, 0)
     else:
-        if off.end:
+        if off.end and res.end != res.start:
             target = _end_pos(doc, res.end)
         else:
             target = res.start
@@ -815,7 +881,12 @@ def search_word(
     if not res.found:
         _error(ed, res.message or f"E486: Pattern not found: {esc}")
         return None
-    _message(ed, (BOT_TOP_MSG if forward else TOP_BOT_MSG) if res.wrapped else ("/" if forward else "?") + esc)
+    _message(
+        ed,
+        (BOT_TOP_MSG if forward else TOP_BOT_MSG)
+        if res.wrapped
+        else ("/" if forward else "?") + esc,
+    )
     return SearchMotion(res.start, wrapped=res.wrapped, match_start=res.start, match_end=res.end)
 
 
@@ -845,13 +916,16 @@ class Searcher:
         return search_next(self.ed, reverse=reverse, count=count)
 
     def word(
-        self, word: str, *, forward: bool, whole: bool, count: int = 1,
+        self,
+        word: str,
+        *,
+        forward: bool,
+        whole: bool,
+        count: int = 1,
         start: Pos | None = None,
     ) -> SearchMotion | None:
         """`*` `#` `g*` `g#`."""
-        return search_word(
-            self.ed, word, forward=forward, whole=whole, count=count, start=start
-        )
+        return search_word(self.ed, word, forward=forward, whole=whole, count=count, start=start)
 
     def matches(self, row_start: int, row_end: int) -> list[tuple[int, int, int]]:
         """hlsearch spans (see `highlight_matches`)."""

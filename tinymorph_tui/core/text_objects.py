@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tinymorph_tui.core.cursor_walk import Walker
-from tinymorph_tui.core.motions import Ctx, bck_word, bckend_word, end_word, find_sent, fwd_word, start_ps
+from tinymorph_tui.core.motions import (
+    Ctx,
+    bck_word,
+    bckend_word,
+    end_word,
+    find_sent,
+    fwd_word,
+    start_ps,
+)
 
 if TYPE_CHECKING:
     from tinymorph_tui.core.editor import Editor
@@ -295,7 +303,6 @@ def current_block(ctx: Ctx, include: bool, what: str, other: str) -> TextObject 
     st = _State(ed)
     w = st.w
     count = ctx.count1
-    old_pos = st.cur
     old_end = st.cur
     old_start = old_end
     if not st.visual or st.vis == st.cur:

@@ -49,7 +49,7 @@ def _place_cursor(ed: Editor, saved: Any, events: list[Any], redo: bool) -> None
     top = min(ev.start_point[0] for ev in events)
     bottom = max(ev.new_end_point[0] for ev in events)
     newsize = bottom - top + 1
-    srow, scol = saved if saved is not None else (top, 0)
+    srow, scol = tuple(saved) if saved is not None else (top, 0)
     # Vim: if the saved cursor is within this block (top-1 .. top+newsize), use it.
     first_changed = min(ev.start_point[0] for ev in events)
     if srow >= top - 1 and srow <= top + newsize - 1 + 1:
@@ -73,9 +73,35 @@ def _place_cursor(ed: Editor, saved: Any, events: list[Any], redo: bool) -> None
 
 
 def undo_line(ed: Editor) -> bool:
-    """U: Vim's "undo line" is itself a change; approximated by one undo step when the
-    last change was on the cursor line."""
-    ev_row = ed.marks.get(".")
-    if ev_row is None or ev_row[0] != ed.cursor[0]:
+    """U: Vim's u_undoline(): put back the line as it was before its latest changes.
+
+    U is itself a change (undoable with u); a second U redoes what the first undid.
+    """
+    row = ed._u_row
+    if row is None or row >= ed.doc.line_count:
         return False
-    return undo_redo(ed, 1, False)
+    doc = ed.doc
+    current = doc.line(row)
+    old = ed._u_text
+    t = ed._u_col
+    if ed.cursor_raw[0] == row:
+        ed._u_col = ed.cursor_raw[1]
+    ed.move_cursor_raw(row, t)
+    ed.begin_change()
+    ed._u_busy = True
+    try:
+        a = doc.line_start(row)
+        if current != old:
+            doc.replace(a, a + len(current), old)
+        else:
+            # Vim records the step even when nothing changes
+            doc.insert(a, " ")
+            doc.replace(a, a + 1, "")
+    finally:
+        ed._u_busy = False
+        ed.end_change()
+    ed._u_text = current
+    ed.move_cursor_raw(row, t)
+    ed.clamp_cursor()
+    ed.update_curswant()
+    return True

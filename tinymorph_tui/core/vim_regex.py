@@ -480,9 +480,7 @@ class _Parser:
                     raise VimRegexError("E769: Missing ] after \\_[")
                 return body, True
             if d in _CLASS or d in "kK":
-                cls = _CLASS.get(d) or (
-                    self.keyword if d == "k" else f"(?![0-9]){self.keyword}"
-                )
+                cls = _CLASS.get(d) or (self.keyword if d == "k" else f"(?![0-9]){self.keyword}")
                 return f"(?:{cls}|\n)", True
             raise VimRegexError("E63: Invalid use of \\_")
         if c == "(":
@@ -801,9 +799,7 @@ def compile_vim(
         raise VimRegexError(f"E867: Unsupported pattern construct: {exc}") from None
     except (OverflowError, RecursionError):
         raise VimRegexError("E363: pattern uses more memory than 'maxmempattern'") from None
-    return CompiledVimRegex(
-        regex, p.multiline, tuple(p.zs), tuple(p.ze), p.groups, ic
-    )
+    return CompiledVimRegex(regex, p.multiline, tuple(p.zs), tuple(p.ze), p.groups, ic)
 
 
 def translate(

@@ -186,13 +186,20 @@ def _block_insert(ctx: Ctx, append: bool) -> Any:
         a, b = ed.visual_start, ed.cursor_raw
         lo, hi = (a, b) if a <= b else (b, a)
         mode = ed.mode
-        end_visual(ed)
-        # v_visop(): I and A in char / line visual mode work linewise
-        del mode
+        # v_visop(): I and A in char / line visual mode work linewise (op_insert())
+        from tinymorph_tui.core.operators import line_visual_end, line_visual_start
+
+        del mode, lo, hi
         if append:
-            ed.move_cursor_raw(hi[0], len(ed.doc.line(hi[0])))
+            er, ec = line_visual_end(ed)
+            line = ed.doc.line(er)
+            if (ed.visual_start[0], 0) < ed.cursor_raw and line:
+                ec = min(ec + 1, len(line))
+            pos = (er, ec)
         else:
-            ed.move_cursor_raw(lo[0], 0)
+            pos = line_visual_start(ed)
+        end_visual(ed)
+        ed.move_cursor_raw(*pos)
         ed.begin_change()
         ed.mode = "insert"
         insert.start(ed, "A" if append else "I")
@@ -270,12 +277,18 @@ def v_replace(ctx: Ctx) -> Any:
     return True
 
 
-def _lines_op(ctx: Ctx, op: str) -> Any:
+def _lines_op(ctx: Ctx, op: str, to_eol: bool = False, block_keeps: bool = False) -> Any:
     from tinymorph_tui.core import execute
     from tinymorph_tui.core import operators as ops
 
     ed = ctx.ed
-    block_to_eol = ed.mode == "visual_block" and op in ("delete", "change")
+    if block_keeps and ed.mode == "visual_block":
+        # X and Y in block mode work on the block itself
+        reg = ops.visual_region(ed)
+        end_visual(ed)
+        execute.apply(ed, op, reg, Ctx(ed, ctx.count, reg=ctx.reg), None)
+        return True
+    block_to_eol = ed.mode == "visual_block" and to_eol
     if block_to_eol:
         ed.set_curswant(MAXCOL)
         reg = ops.visual_region(ed)
@@ -283,24 +296,34 @@ def _lines_op(ctx: Ctx, op: str) -> Any:
     else:
         a, b = ed.visual_start, ed.cursor_raw
         lo, hi = (a, b) if a <= b else (b, a)
-        reg = ops.Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, cursor_start=lo)
+        reg = ops.Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, cursor_start=ops.line_visual_start(ed))
     end_visual(ed)
     execute.apply(ed, op, reg, Ctx(ed, ctx.count, reg=ctx.reg), None)
     return True
 
 
 def v_delete_lines(ctx: Ctx) -> Any:
-    """Delete the selected lines (X, D; in block mode D deletes to the end of line)."""
-    return _lines_op(ctx, "delete")
+    """Delete the selected lines (X)."""
+    return _lines_op(ctx, "delete", block_keeps=True)
+
+
+def v_delete_to_eol(ctx: Ctx) -> Any:
+    """Delete the selected lines; in block mode delete to the end of each line (D)."""
+    return _lines_op(ctx, "delete", True)
+
+
+def v_change_to_eol(ctx: Ctx) -> Any:
+    """Change the selected lines; in block mode change to the end of each line (C)."""
+    return _lines_op(ctx, "change", True)
 
 
 def v_yank_lines(ctx: Ctx) -> Any:
     """Yank the selected lines (Y)."""
-    return _lines_op(ctx, "yank")
+    return _lines_op(ctx, "yank", block_keeps=True)
 
 
 def v_change_lines(ctx: Ctx) -> Any:
-    """Change the selected lines (C, S, R; in block mode C changes to the end of line)."""
+    """Change the selected lines (S, R)."""
     return _lines_op(ctx, "change")
 
 
@@ -409,6 +432,8 @@ VISUAL_ACTIONS: dict[str, tuple[Any, str, dict[str, Any]]] = {
     "visual-replace-char": (v_replace, "", {"change": True, "arg": "char"}),
     "visual-delete-lines": (v_delete_lines, "", {"change": True}),
     "visual-yank-lines": (v_yank_lines, "", {}),
+    "visual-delete-to-eol": (v_delete_to_eol, "", {"change": True}),
+    "visual-change-to-eol": (v_change_to_eol, "", {"change": True}),
     "visual-change-lines": (v_change_lines, "", {"change": True}),
     "visual-put": (v_put, "", {"change": True}),
     "visual-put-keep": (v_put_keep, "", {"change": True}),

@@ -286,10 +286,14 @@ class LocalBackend:
 
     # -- tokens ---------------------------------------------------------------------------
 
-    def tokenize(self, text: str, *, add_bos: bool = False) -> list[int]:
-        """Token ids of `text` (loads the model if needed)."""
+    def tokenize(self, text: str, *, add_bos: bool = False, special: bool = False) -> list[int]:
+        """Token ids of `text` (loads the model if needed).
+
+        `special=True` parses special-token texts such as `<|im_start|>` into their ids
+        (wanted for a rendered chat template, never for a writer's own text).
+        """
         self.model_info()
-        return list(self._llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False))
+        return list(self._llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special))
 
     def count_tokens(self, text: str) -> int:
         """How many tokens `text` takes (for prompt budgets)."""
@@ -316,6 +320,8 @@ class LocalBackend:
 
         llm = self._llm
         assert self._info is not None
+        if req.prompt_tokens:  # tokenized by the caller (the server, chat templates)
+            return list(req.prompt_tokens)
         if req.suffix is not None and self._info.fim:
             # Prefix-suffix-middle order: the prefix comes first, so typing at the cursor
             # keeps the cached prefix valid even though a suffix follows.
@@ -486,11 +492,14 @@ class LocalBackend:
         req: CompletionRequest,
         emit: Callable[[str], None],
         cancel: threading.Event | None = None,
+        on_token: Callable[[int], None] | None = None,
     ) -> CompletionStats:
         """Generate in the calling thread, passing text pieces to `emit`; returns the stats.
 
         Stops within one token once `cancel` is set. Used by `stream()` (on the worker
-        thread) and by callers that run their own threads (the server).
+        thread) and by callers that run their own threads (the server). `on_token(id)` is
+        called for each generated token (end-of-generation tokens excluded) before its text
+        is emitted, while `logits_view()` still holds the logits it was sampled from.
         """
         from tinymorph_tui.inference import llama_runtime
 
@@ -507,7 +516,9 @@ class LocalBackend:
                     raise BackendError("the model backend is closed")
                 self._generating.set()
                 try:
-                    return self._generate_locked(req, emit, cancel, started, llama_cpp)
+                    return self._generate_locked(
+                        req, emit, cancel, started, llama_cpp, on_token
+                    )
                 except BackendError:
                     raise
                 except Exception as exc:
@@ -528,6 +539,7 @@ class LocalBackend:
         cancel: threading.Event,
         started: float,
         llama_cpp: Any,
+        on_token: Callable[[int], None] | None = None,
     ) -> CompletionStats:
         llm = self._llm
         assert self._info is not None
@@ -572,6 +584,8 @@ class LocalBackend:
                 last_token = time.perf_counter()
                 if first_token is None:
                     first_token = last_token
+                if on_token is not None:
+                    on_token(token)
                 out(stops.feed(decoder.feed(self._piece(token))))
                 if stops.stopped or generated >= max_tokens or cancel.is_set():
                     break
@@ -593,6 +607,21 @@ class LocalBackend:
             cached_tokens=cached,
             total_ms=(ended - started) * 1000.0,
         )
+
+    def logits_view(self) -> Any:
+        """The logits the last sampled token was drawn from (float32 numpy, n_vocab values).
+
+        A view into llama.cpp's buffer, valid only inside an `on_token` hook of
+        `generate_sync` (the next evaluation overwrites it): copy what you keep.
+        """
+        import numpy as np  # deferred: only log-probability requests need it
+
+        from tinymorph_tui.inference import llama_runtime
+
+        assert self._info is not None and self._llm is not None
+        llama_cpp = llama_runtime.llama_module()
+        ptr = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self._info.n_vocab,))
 
     async def stream(self, req: CompletionRequest) -> AsyncIterator[Chunk]:
         """Stream the continuation of `req`; closing the iterator stops generation."""

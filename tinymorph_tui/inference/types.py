@@ -29,6 +29,9 @@ class CompletionRequest:
     explicitly unsteered. `n_alternative` numbers an alternative (0 = the first hint); the
     hint controller varies the seed with it. `logit_bias` ({token_id: bias}, OpenAI's
     field) is added to those tokens' logits before sampling (an extension of the contract).
+    `prompt_tokens`, when set, are the prompt already tokenized (a local backend evaluates
+    them instead of tokenizing `prompt`): the server tokenizes once, to check the length and
+    to parse a chat template's special tokens (an extension; remote backends ignore it).
     """
 
     prompt: str
@@ -41,6 +44,7 @@ class CompletionRequest:
     steering: dict[str, float] | None = None
     n_alternative: int = 0
     logit_bias: dict[int, float] | None = None
+    prompt_tokens: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ one the journal started from, or on the checkpoint when there is one.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -76,6 +77,9 @@ class Journal:
         self._clock = clock
         self._dirty_since: float | None = None
         self._records = 0
+        #: Why the journal stopped (a full disk, a removed folder); None while it works.
+        self.error: str | None = None
+        self._doc: Document | None = None
         paths.ensure_dir(self.path.parent)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
         self._write(
@@ -99,23 +103,39 @@ class Journal:
         return journal
 
     def _write(self, obj: Any) -> None:
-        data = (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape")
+        # ASCII JSON: \u escapes carry any str losslessly, lone surrogates from undecodable
+        # bytes included, and a record never contains a raw newline.
+        data = (json.dumps(obj) + "\n").encode("ascii")
         view = memoryview(data)
         while view:
             written = os.write(self._fd, view)
             view = view[written:]
 
     def record(self, event: EditEvent) -> None:
-        """Append one edit (a Document listener). Written at once, fsynced within a second."""
-        self._write([event.start, event.old_end - event.start, event.inserted])
-        self._records += 1
-        now = self._clock()
-        if self._dirty_since is None:
-            self._dirty_since = now
-        elif now - self._dirty_since >= self.interval_s:
-            self.sync()
-        if self._records >= CHECKPOINT_EVERY:
-            self._checkpoint()
+        """Append one edit (a Document listener). Written at once, fsynced within a second.
+
+        Never raises: this runs inside every edit, and a full disk must not stop typing.
+        On a write error the journal stops (a torn record would make replay wrong) and
+        `error` says why; what was written before stays replayable.
+        """
+        if self.error is not None:
+            return
+        try:
+            self._write([event.start, event.old_end - event.start, event.inserted])
+            self._records += 1
+            now = self._clock()
+            if self._dirty_since is None:
+                self._dirty_since = now
+            elif now - self._dirty_since >= self.interval_s:
+                self.sync()
+            if self._records >= CHECKPOINT_EVERY:
+                self._checkpoint()
+        except (OSError, ValueError) as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: Exception) -> None:
+        self.error = f"recovery journal stopped: {getattr(exc, 'strerror', None) or exc}"
+        self._dirty_since = None
 
     def tick(self) -> None:
         """Call periodically (the app does, twice a second): fsync edits older than interval_s."""
@@ -123,8 +143,14 @@ class Journal:
             self.sync()
 
     def sync(self) -> None:
-        """fsync now (also called on leaving insert mode)."""
-        os.fsync(self._fd)
+        """fsync now (also called on leaving insert mode). Errors stop the journal."""
+        if self.error is not None:
+            return
+        try:
+            os.fsync(self._fd)
+        except OSError as exc:
+            self._fail(exc)
+            return
         self._dirty_since = None
 
     @property
@@ -133,7 +159,7 @@ class Journal:
         return self._dirty_since is not None
 
     def _checkpoint(self) -> None:
-        doc = getattr(self, "_doc", None)
+        doc = self._doc
         if doc is None or len(doc) > CHECKPOINT_MAX_CHARS:
             self._records = 0
             return
@@ -146,7 +172,7 @@ class Journal:
             "checkpoint": doc.text(),
             "created": time.time(),
         }
-        data = (json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape")
+        data = (json.dumps(header) + "\n").encode("ascii")
         os.write(fd, data)
         os.fsync(fd)
         os.replace(tmp, self.path)
@@ -157,15 +183,19 @@ class Journal:
 
     def close(self, *, clean: bool) -> None:
         """Stop journalling; a clean close (saved, or quit without changes) removes the file."""
-        doc = getattr(self, "_doc", None)
+        doc = self._doc
         if doc is not None:
             doc.remove_listener(self.record)
+            self._doc = None
+        if self._fd < 0:
+            return
         try:
             if not clean:
                 os.fsync(self._fd)
             os.close(self._fd)
         except OSError:
             pass
+        self._fd = -1
         if clean:
             try:
                 self.path.unlink()
@@ -173,12 +203,21 @@ class Journal:
                 pass
 
     def restart(self) -> None:
-        """After a save: the file on disk is the new base, older edits are not needed."""
-        os.close(self._fd)
+        """After a save: the file on disk is the new base, older edits are not needed.
+
+        Raises OSError when the journal cannot be rewritten (the caller reports it); a
+        journal that had stopped on an error works again once this succeeds.
+        """
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
+        paths.ensure_dir(self.path.parent)
         self._fd = os.open(
             self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600
         )
         self._records = 0
+        self.error = None
         self._write(
             {
                 "tinymorph_journal": 1,
@@ -296,3 +335,16 @@ def discard(file_path: Path | str, folder: Path | None = None) -> None:
         journal_path(file_path, folder).unlink()
     except FileNotFoundError:
         pass
+
+
+def set_aside(file_path: Path | str, folder: Path | None = None) -> Path | None:
+    """Rename a journal that cannot be replayed so a new one can start; nothing is deleted.
+
+    Returns where it went (None when there was no journal)."""
+    journal = journal_path(file_path, folder)
+    aside = journal.with_name(f"{journal.stem}.{int(time.time())}.stale")
+    try:
+        os.replace(journal, aside)
+    except FileNotFoundError:
+        return None
+    return aside

@@ -79,8 +79,12 @@ def _mkdir_private(path: Path) -> None:
             folder.mkdir(mode=0o700)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically with mode 0600."""
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to `path` atomically with mode 0600.
+
+    `durable=False` skips the fsync: for bulk writes (thousands of SAE rows) where the
+    flush costs more than the work and the index, written last and durably, commits them.
+    """
     _mkdir_private(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
@@ -88,7 +92,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -355,7 +360,7 @@ class FeatureCatalog:
             file_name = _slug(name) + ".npz"
             buf = io.BytesIO()
             np.savez(buf, **{f"layer_{k}": v.astype(np.float32) for k, v in feature.layers.items()})
-            atomic_write_bytes(self.root / file_name, buf.getvalue())
+            atomic_write_bytes(self.root / file_name, buf.getvalue(), durable=len(features) < 8)
             old = index["features"].get(name)
             if isinstance(old, dict) and old.get("file") != file_name:
                 stale.append(str(old["file"]))

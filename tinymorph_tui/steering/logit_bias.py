@@ -80,36 +80,41 @@ def logit_lens(
         if gain.shape[0] == n_embd:
             dirs = dirs * gain[None, :]
     texts, types = token_texts(reader)
+    skip = np.isin(np.asarray(types, dtype=np.int64), list(_SKIP_TYPES))
     k = dirs.shape[0]
-    # Running candidates per direction: ids and scores of the best `top` on each side so far.
-    best_hi: list[tuple[np.ndarray, np.ndarray]] = [
-        (np.empty(0, int), np.empty(0)) for _ in range(k)
-    ]
-    best_lo: list[tuple[np.ndarray, np.ndarray]] = [
-        (np.empty(0, int), np.empty(0)) for _ in range(k)
+    # Running best `top` candidates on each side, one column per direction; every block of
+    # the vocabulary is merged in with one vectorised partial sort, whatever k is.
+    sides: list[tuple[float, np.ndarray, np.ndarray]] = [
+        (sign, np.empty((0, k), np.int64), np.empty((0, k), np.float32)) for sign in (1.0, -1.0)
     ]
     for start, block in tensor_rows(out_t):
-        scores = block @ dirs.T  # (rows, k)
         ids = np.arange(start, start + block.shape[0])
-        keep = np.array([types[i] not in _SKIP_TYPES if i < len(types) else True for i in ids])
-        scores, ids = scores[keep], ids[keep]
-        if ids.size == 0:
+        keep = np.ones(ids.size, dtype=bool)  # tokens without a recorded type are ordinary
+        typed = ids < len(skip)
+        keep[typed] = ~skip[ids[typed]]
+        if not keep.any():
             continue
+        scores = (block[keep] @ dirs.T).astype(np.float32)  # (rows, k)
+        ids = np.broadcast_to(ids[keep][:, None], scores.shape)
+        merged = []
+        for sign, best_ids, best_sc in sides:
+            cand_sc = np.concatenate([best_sc, scores])
+            cand_id = np.concatenate([best_ids, ids])
+            t = min(top, cand_sc.shape[0])
+            part = np.argpartition(-sign * cand_sc, t - 1, axis=0)[:t]
+            merged.append(
+                (sign, np.take_along_axis(cand_id, part, 0), np.take_along_axis(cand_sc, part, 0))
+            )
+        sides = merged
+    effects: list[list[LogitEffect]] = [[] for _ in range(k)]
+    for sign, best_ids, best_sc in sides:
+        order = np.argsort(-sign * best_sc, axis=0, kind="stable")
+        best_ids = np.take_along_axis(best_ids, order, 0)
+        best_sc = np.take_along_axis(best_sc, order, 0)
         for j in range(k):
-            col = scores[:, j]
-            for best, sign in ((best_hi, 1.0), (best_lo, -1.0)):
-                cand_ids = np.concatenate([best[j][0], ids])
-                cand_sc = np.concatenate([best[j][1], col])
-                order = np.argsort(-sign * cand_sc, kind="stable")[:top]
-                best[j] = (cand_ids[order], cand_sc[order])
-    effects: list[list[LogitEffect]] = []
-    for j in range(k):
-        row: list[LogitEffect] = []
-        for ids, sc in (best_hi[j], best_lo[j]):
-            for tid, w in zip(ids.tolist(), sc.tolist(), strict=True):
+            for tid, w in zip(best_ids[:, j].tolist(), best_sc[:, j].tolist(), strict=True):
                 text = texts[tid] if tid < len(texts) else f"<{tid}>"
-                row.append((int(tid), text, float(w)))
-        effects.append(row)
+                effects[j].append((int(tid), text, float(w)))
     return effects
 
 

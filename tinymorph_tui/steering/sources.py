@@ -166,11 +166,11 @@ def import_sae(
         if progress:
             progress("import", i + 1, len(sae.rows))
     if catalog.model_path is not None:
-        # Logit lens in batches so huge row selections keep memory bounded.
-        for start in range(0, len(features), 256):
-            attach_logit_effect(catalog, features[start : start + 256])
+        # Batches of 1024 bound memory (a vocabulary block x the batch) for huge selections.
+        for start in range(0, len(features), 1024):
+            attach_logit_effect(catalog, features[start : start + 1024])
             if progress:
-                progress("lens", min(start + 256, len(features)), len(features))
+                progress("lens", min(start + 1024, len(features)), len(features))
     catalog.add_many(features)
     return features
 

@@ -18,7 +18,14 @@ at the next line (a *forced* split). If that happens inside an open construct, t
 is parsed with the construct's opening line as a prefix (`ScanState.opener`), so a giant
 fenced block is still highlighted as code on both sides of the split.
 
-Everything here is pure and works on lists of line strings (no trailing "\\n").
+HTML blocks of types 6-7 (`<div>` and other lone tags) end at a blank line, so they never
+block a boundary; they are tracked only so that a "```" line inside one is not taken for a
+fence.
+
+Two scanners give identical chunks (a property test checks): `split_lines` walks a list
+of lines and re-chunks the region around an edit; `split_text` finds the same boundaries
+in a whole text with regular expressions, to chunk a 10 MB file as it opens. Everything here
+is pure: lines are strings without their "\\n".
 """
 
 from __future__ import annotations
@@ -191,8 +198,9 @@ def split_lines(
     `stop_at` maps document rows where an existing chunk starts to that chunk's start
     state and forced flag: scanning stops at the first such row (after the first line)
     whose boundary is still valid with the same state, so an edit only re-chunks until the
-    chunking is back in step. `front` is `front_matter_state(...)` of the whole document when `start_row`
-    is 0 (it needs to look ahead). Returns the chunks and the row where scanning stopped.
+    chunking is back in step. `front` is `front_matter_state(...)` of the whole document
+    when `start_row` is 0 (it needs to look ahead). Returns the chunks and the row where
+    scanning stopped.
     """
     # This loop runs over every line of a file when it is opened (490k lines at 10 MB), so
     # the common case (top level, ordinary line) is kept to a few cheap operations.
@@ -308,10 +316,15 @@ def split_text_at(
         advance(line_end(0) + 1)
         st, prev_blank = front, False
     sp = -1  # next special line start (cached while still ahead)
+    close_for: State = None  # the construct `close` was searched for
+    close: int | None = None
     nb, nb_for = -1, -1  # next boundary candidate, and the chunk start it was found for
     while pos <= n:
         if st is not None:
-            close = _closing_line(text, pos, st)
+            # searched once per construct (not once per line: an unclosed 10 MB fence
+            # would make that quadratic)
+            if close_for is not st:
+                close_for, close = st, _closing_line(text, pos, st)
             if close is not None and line_end(close) - cur_pos < max_bytes:
                 # the construct closes inside this chunk: jump over its lines
                 end = line_end(close)

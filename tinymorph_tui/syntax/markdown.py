@@ -5,6 +5,7 @@ API for the UI::
     hl = MarkdownHighlighter(doc, on_update=callback)   # starts the worker thread
     rows = hl.line_spans(top, top + height)              # list[list[Span]], one per row
     hl.close()                                           # stops the worker, drops the listener
+    hl.wait_idle(timeout)                                # tests: block until caught up
 
 `Span(start, end, scope)` is in `str` columns of the row's text; `scope` is a theme scope
 such as "markup.heading.2", "markup.bold", "markup.link.url" or "code.keyword" (full list in
@@ -25,17 +26,24 @@ How it stays off the keystroke path:
   has not caught up with (`syntax.shift`), so highlights move with the text and never
   flicker to plain while a parse is pending;
 * queries are range-limited to the requested rows, inline content is parsed per visible
-  inline node, and code fences are lexed by pygments per visible block, all cached per chunk.
+  inline node, and code fences are lexed by pygments per visible block, all cached per chunk;
+* the rows passed to `line_spans` are also the worker's "view": it parses the chunks there
+  first, and keeps parsed only about `tree_budget` characters of text around the view
+  (tree-sitter-markdown trees take ~65 bytes per byte of text). Files up to 1.5 MB are
+  parsed whole; in a bigger file a far jump shows plain text for the few milliseconds the
+  worker needs to parse the chunk there, then `on_update` fires.
 
 `highlight_text(text)` highlights a whole string synchronously (tests, snapshots, export).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from queue import Empty, SimpleQueue
 from typing import Any
 
@@ -46,8 +54,15 @@ from tinymorph_tui.syntax.store import EMPTY_SNAPSHOT, ChunkStore, Snapshot
 
 __all__ = ["MarkdownHighlighter", "Span", "highlight_text"]
 
+log = logging.getLogger(__name__)
+
 #: Rows above/below the visible window that count as visible for scheduling.
 VISIBLE_MARGIN = 100
+#: Text around the view kept parsed (see `ChunkStore.wanted`); files up to this size are
+#: parsed whole. ~65x this in tree memory.
+TREE_BUDGET_CHARS = 1536 * 1024
+#: Lexers imported ahead of need (each is a module import of a few milliseconds).
+WARM_LEXERS = ("python", "bash", "javascript", "json", "yaml", "toml", "html", "rust", "go", "c")
 #: While background chunks are still parsing, publish at least this often.
 PUBLISH_INTERVAL_S = 0.25
 #: After an edit wakes an idle worker, let the UI thread finish handling the key press
@@ -71,6 +86,25 @@ def highlight_text(
     return [list(snap.row_spans(r)) for r in range(snap.line_count)]
 
 
+@dataclass(frozen=True)
+class _Resync:
+    """A fresh copy of the document for the worker after an internal error."""
+
+    text: str
+    version: int
+
+
+@dataclass
+class _WorkerState:
+    """What the worker loop carries between rounds (worker thread only)."""
+
+    store: ChunkStore | None
+    fresh: list[Any] = field(default_factory=list)
+    last_publish: float = 0.0
+    was_idle: bool = False
+    warmed: bool = False
+
+
 class MarkdownHighlighter:
     """Highlights a `Document` in a worker thread; see the module docstring for the API."""
 
@@ -81,6 +115,7 @@ class MarkdownHighlighter:
         on_update: Callable[[], None] | None = None,
         min_bytes: int = MIN_CHUNK_BYTES,
         max_bytes: int = MAX_CHUNK_BYTES,
+        tree_budget: int = TREE_BUDGET_CHARS,
     ) -> None:
         self._doc = doc
         self._on_update = on_update
@@ -94,7 +129,11 @@ class MarkdownHighlighter:
         self._is_idle = False
         self._stop = False
         self._visible = (0, 60)
+        self._view_seq = 0  # bumped when the view moves; wait_idle waits for the worker to see it
+        self._idle_seq = -1
         self._version = doc.version
+        self._resync_needed = False  # set by the worker after an internal error
+        self._budget = tree_budget
         # The only read of the whole document: an immutable str handed to the worker.
         self._initial: tuple[str, int] | None = (doc.text(), doc.version)
         doc.add_listener(self._on_edit)
@@ -117,7 +156,14 @@ class MarkdownHighlighter:
         """Spans for document rows `[row_start, row_end)` of the current text, one list per row."""
         if row_end <= row_start:
             return []
-        self._visible = (row_start, row_end)
+        if self._resync_needed:
+            self._resync_needed = False
+            self._queue.put(_Resync(self._doc.text(), self._doc.version))
+            self._wake.set()
+        if (row_start, row_end) != self._visible:
+            self._visible = (row_start, row_end)
+            self._view_seq += 1
+            self._wake.set()  # the worker parses around the view: it may have work now
         snap = self._snapshot
         pending = self._pending
         while pending and pending[0].version <= snap.version:
@@ -137,7 +183,11 @@ class MarkdownHighlighter:
         """Block until the worker has caught up with every edit (tests and benchmarks)."""
         deadline = time.monotonic() + timeout
         with self._idle:
-            while not (self._is_idle and self._snapshot.version >= self._version):
+            while not (
+                self._is_idle
+                and self._idle_seq == self._view_seq
+                and self._snapshot.version >= self._version
+            ):
                 left = deadline - time.monotonic()
                 if left <= 0 or not self._thread.is_alive():
                     return False
@@ -161,58 +211,83 @@ class MarkdownHighlighter:
         assert self._initial is not None
         text, version = self._initial
         self._initial = None
-        store = ChunkStore(text, version, min_bytes=self._min_bytes, max_bytes=self._max_bytes)
+        state = _WorkerState(self._new_store(text, version))
         del text
-        fresh: list[Any] = []
-        last_publish = 0.0
-        was_idle = False
-        fresh_start = True
         while not self._stop:
-            self._wake.clear()
-            if was_idle:
-                time.sleep(EDIT_SETTLE_S)
-                was_idle = False
-            self._drain(store)
-            if self._stop:
-                break
-            store.normalize()
-            todo = store.todo()
-            if not todo:
-                if fresh or store.version != self._snapshot.version:
-                    self._publish(store, fresh)
-                    last_publish = time.monotonic()
-                with self._idle:
-                    self._is_idle = self._queue.empty()
-                    self._idle.notify_all()
-                if fresh_start:
-                    fresh_start = False
-                    _warm_up_pygments()
-                self._wake.wait()
-                was_idle = True
-                continue
-            with self._idle:
-                self._is_idle = False
-            lo, hi = self._window()
-            starts = store.starts()
-            pick = min(todo, key=lambda i: self._priority(store, starts, i, lo, hi))
-            fresh.append((store.parse(pick), starts[pick]))
-            visible_left = any(
-                self._overlaps(store, starts, i, lo, hi) or store.chunks[i].stale
-                for i in store.todo()
-            )
-            now = time.monotonic()
-            if not visible_left or now - last_publish > PUBLISH_INTERVAL_S:
-                self._publish(store, fresh)
-                last_publish = now
-            time.sleep(0)  # between chunks: let a waiting UI thread take the GIL
+            try:
+                self._step(state)
+            except Exception:  # noqa: BLE001 - see below
+                # A bug must not freeze highlighting for the session: drop the mirror and
+                # ask the UI thread (which alone may read the Document) for a fresh copy.
+                log.exception("syntax worker failed; resynchronising from the document")
+                state.store = None
+                state.fresh.clear()
+                self._resync_needed = True
+                self._wake.wait(0.5)
 
-    def _drain(self, store: ChunkStore) -> None:
+    def _new_store(self, text: str, version: int) -> ChunkStore:
+        return ChunkStore(text, version, min_bytes=self._min_bytes, max_bytes=self._max_bytes)
+
+    def _step(self, state: _WorkerState) -> None:
+        """One round of the worker: apply queued edits, then parse one chunk or sleep."""
+        self._wake.clear()
+        if state.was_idle:
+            time.sleep(EDIT_SETTLE_S)
+            state.was_idle = False
+        self._drain(state)
+        store = state.store
+        if self._stop or store is None:
+            if store is None:
+                self._wake.wait(0.5)
+            return
+        store.normalize()
+        seq = self._view_seq
+        lo, hi = self._visible
+        wanted = store.wanted(lo, hi, self._budget)
+        evicted = store.evict(wanted)
+        todo = store.todo(wanted)
+        if not todo:
+            if evicted or state.fresh or store.version != self._snapshot.version:
+                self._publish(store, state.fresh)
+                state.last_publish = time.monotonic()
+            with self._idle:
+                self._is_idle = self._queue.empty()
+                self._idle_seq = seq
+                self._idle.notify_all()
+            if not state.warmed:
+                state.warmed = True
+                _warm_up_pygments()
+            self._wake.wait()
+            state.was_idle = True
+            return
+        with self._idle:
+            self._is_idle = False
+        lo, hi = self._window()
+        starts = store.starts()
+        pick = min(todo, key=lambda i: self._priority(store, starts, i, lo, hi))
+        state.fresh.append((store.parse(pick), starts[pick]))
+        visible_left = any(
+            self._overlaps(store, starts, i, lo, hi) or store.chunks[i].stale
+            for i in store.todo(wanted)
+        )
+        now = time.monotonic()
+        if not visible_left or now - state.last_publish > PUBLISH_INTERVAL_S:
+            self._publish(store, state.fresh)
+            state.last_publish = now
+        time.sleep(0)  # between chunks: let a waiting UI thread take the GIL
+
+    def _drain(self, state: _WorkerState) -> None:
         while True:
             try:
-                event = self._queue.get_nowait()
+                item = self._queue.get_nowait()
             except Empty:
                 return
-            store.apply(event)
+            if isinstance(item, _Resync):
+                state.store = self._new_store(item.text, item.version)
+                state.fresh.clear()
+            elif state.store is not None:
+                state.store.apply(item)
+            # else: edits made before the resync copy was taken are already in it
 
     def _window(self) -> tuple[int, int]:
         lo, hi = self._visible
@@ -220,7 +295,7 @@ class MarkdownHighlighter:
 
     @staticmethod
     def _overlaps(store: ChunkStore, starts: list[int], i: int, lo: int, hi: int) -> bool:
-        return starts[i] < hi and starts[i] + len(store.chunks[i].lines) > lo
+        return starts[i] < hi and starts[i] + store.chunks[i].nlines > lo
 
     def _priority(
         self, store: ChunkStore, starts: list[int], i: int, lo: int, hi: int
@@ -251,10 +326,12 @@ class MarkdownHighlighter:
 
 
 def _warm_up_pygments() -> None:
-    """Import pygments' lexer registry in the worker while idle, not on the UI thread later."""
-    try:
-        from pygments.lexers import get_lexer_by_name
+    """Load pygments and the lexers writers use most, in the worker while it is idle, so the
+    UI thread does not import them the first time such a fence scrolls into view."""
+    from tinymorph_tui.syntax.fenced import lexer_for
 
-        get_lexer_by_name("text")
-    except Exception:  # noqa: BLE001 - a warm-up only; highlighting works without it
-        pass
+    for name in WARM_LEXERS:
+        try:
+            lexer_for(name)
+        except Exception:  # noqa: BLE001 - a warm-up only; highlighting works without it
+            return

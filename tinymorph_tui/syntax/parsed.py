@@ -71,11 +71,12 @@ class ParsedChunk:
         self._enc: dict[int, bytes | None] = {}
 
     @classmethod
-    def parse(cls, lines: tuple[str, ...], prefix: str = "") -> ParsedChunk:
-        """Parse `lines` (with `prefix` before them); a failed parse gives a plain chunk."""
-        source = encode(prefix + "\n".join(lines) + "\n")
+    def parse(cls, text: str, prefix: str = "") -> ParsedChunk:
+        """Parse a chunk's `text` (lines joined by "\\n", `prefix` before them); a failed
+        parse gives a plain chunk."""
+        source = encode(prefix + text + "\n")
         tree = parse_block(source)
-        return cls(lines, prefix, tree, source)
+        return cls(tuple(text.split("\n")), prefix, tree, source)
 
     @property
     def failed(self) -> bool:

@@ -30,18 +30,65 @@ from tinymorph_tui.syntax.parsed import ParsedChunk
 from tinymorph_tui.syntax.scopes import Span
 
 
-@dataclass
 class WorkChunk:
-    """Worker-side chunk: its lines and scan state; `result` is None until (re)parsed."""
+    """Worker-side chunk: its lines and scan state; `result` is None until (re)parsed.
 
-    lines: tuple[str, ...]
-    state: State
-    forced: bool
-    result: ParsedChunk | None = None
-    #: it was shown highlighted and then edited: reparse it before the next publish
-    stale: bool = False
-    #: its boundaries may no longer be valid
-    rescan: bool = False
+    A chunk made when a file is opened keeps its text unsplit until something needs its
+    lines (an edit, a re-chunk): opening a 10 MB file then costs one scan, not 490k strings.
+    """
+
+    __slots__ = (
+        "_lines",
+        "_text",
+        "nlines",
+        "nbytes",
+        "state",
+        "forced",
+        "result",
+        "stale",
+        "rescan",
+    )
+
+    def __init__(
+        self,
+        lines: tuple[str, ...] | None,
+        state: State,
+        forced: bool,
+        result: ParsedChunk | None = None,
+        stale: bool = False,
+        rescan: bool = False,
+        *,
+        text: str | None = None,
+    ) -> None:
+        self._lines = lines
+        self._text = text
+        if lines is not None:
+            self.nlines = len(lines)
+            self.nbytes = sum(map(len, lines)) + len(lines)
+        else:
+            self.nlines = (text or "").count("\n") + 1
+            self.nbytes = len(text or "") + 1
+        self.state = state
+        self.forced = forced
+        self.result = result
+        #: it was shown highlighted and then edited: reparse it before the next publish
+        self.stale = stale
+        #: its boundaries may no longer be valid
+        self.rescan = rescan
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The chunk's lines (split from its text on first use)."""
+        if self._lines is None:
+            self._lines = tuple((self._text or "").split("\n"))
+        return self._lines
+
+    @property
+    def text(self) -> str:
+        """The chunk's lines joined with "\\n" (no final newline)."""
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
 
 
 @dataclass(frozen=True)
@@ -101,7 +148,7 @@ class ChunkStore:
         # one split per chunk rather than one over the whole text: a single C call over
         # 10 MB would hold the GIL for tens of milliseconds and stall the UI thread
         self.chunks = [
-            WorkChunk(tuple(text[a : b - 1].split("\n")), s.state, s.forced)
+            WorkChunk(None, s.state, s.forced, text=text[a : b - 1])
             for s, a, b in zip(specs, offsets, ends, strict=True)
         ]
         self._starts: list[int] | None = None
@@ -111,14 +158,14 @@ class ChunkStore:
     def starts(self) -> list[int]:
         """First document row of each chunk."""
         if self._starts is None:
-            self._starts = [0, *itertools.accumulate(len(c.lines) for c in self.chunks)][:-1]
+            self._starts = [0, *itertools.accumulate(c.nlines for c in self.chunks)][:-1]
         return self._starts
 
     @property
     def line_count(self) -> int:
         """Rows in the mirrored document."""
         starts = self.starts()
-        return starts[-1] + len(self.chunks[-1].lines) if starts else 0
+        return starts[-1] + self.chunks[-1].nlines if starts else 0
 
     def line(self, row: int) -> str:
         """Document row `row` as the worker knows it."""
@@ -128,7 +175,7 @@ class ChunkStore:
 
     def text(self) -> str:
         """The whole mirrored text (tests compare it with the Document's)."""
-        return "\n".join(itertools.chain.from_iterable(c.lines for c in self.chunks))
+        return "\n".join(c.text for c in self.chunks)
 
     def snapshot(self) -> Snapshot:
         """An immutable view for the UI thread (unparsed chunks show plain)."""
@@ -233,7 +280,7 @@ class ChunkStore:
                 prev is not None
                 and not prev.rescan
                 and prev.state == spec.state
-                and len(prev.lines) == spec.end - spec.start
+                and prev.nlines == spec.end - spec.start
             ):
                 new_chunks.append(prev)  # unchanged: keep its parse
                 continue
@@ -255,14 +302,49 @@ class ChunkStore:
 
     # -- parsing -------------------------------------------------------------------
 
-    def todo(self) -> list[int]:
-        """Indices of chunks that need a parse."""
-        return [i for i, c in enumerate(self.chunks) if c.result is None]
+    def wanted(self, lo: int, hi: int, budget: int) -> list[int]:
+        """Chunks to keep parsed: those overlapping rows `[lo, hi)`, then the nearest ones
+        until their text adds up to `budget` characters.
+
+        tree-sitter-markdown trees cost ~65 bytes of memory per byte of text (about 650 MB
+        for a 10 MB file), so only the region around the view is parsed and kept; farther
+        chunks are parsed when the view comes near them.
+        """
+        starts = self.starts()
+
+        def distance(i: int) -> int:
+            start, end = starts[i], starts[i] + self.chunks[i].nlines
+            return 0 if start < hi and end > lo else (start - hi if start >= hi else lo - end)
+
+        order = sorted(range(len(self.chunks)), key=distance)
+        keep: list[int] = []
+        total = 0
+        for i in order:
+            if total >= budget and distance(i) > 0:
+                break
+            keep.append(i)
+            total += self.chunks[i].nbytes
+        return keep
+
+    def todo(self, wanted: list[int] | None = None) -> list[int]:
+        """Indices of wanted chunks (default: all) that need a parse."""
+        indices = range(len(self.chunks)) if wanted is None else wanted
+        return [i for i in indices if self.chunks[i].result is None]
+
+    def evict(self, wanted: list[int]) -> bool:
+        """Drop the parses of chunks not in `wanted`; True if any was dropped."""
+        keep = set(wanted)
+        dropped = False
+        for i, chunk in enumerate(self.chunks):
+            if chunk.result is not None and i not in keep:
+                chunk.result = None
+                dropped = True
+        return dropped
 
     def parse(self, i: int) -> ParsedChunk:
         """Parse chunk `i` (worker thread) and store the result."""
         chunk = self.chunks[i]
-        result = ParsedChunk.parse(chunk.lines, prefix_for(chunk.state) if chunk.forced else "")
+        result = ParsedChunk.parse(chunk.text, prefix_for(chunk.state) if chunk.forced else "")
         chunk.result = result
         chunk.stale = False
         return result

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import sys
 import threading
 import time
 from pathlib import Path
@@ -30,6 +32,9 @@ from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
 PREFIX_WINDOW = 32_768
 PREFIX_QUANTUM = 8_192
 SUFFIX_WINDOW = 2_048
+
+#: CPython's GIL switch interval while the app runs (see on_mount).
+GIL_SWITCH_INTERVAL_S = 0.0005
 
 #: Seconds a multi-key sequence waits before the "which key" popup shows.
 KEY_POPUP_DELAY = 0.4
@@ -73,9 +78,17 @@ class TinymorphApp(App[int], inherit_bindings=False):
         backend: Any = None,
         config: Any = None,
         hint_controller: Any = None,
+        recover: bool = False,
+        state: bool = True,
     ) -> None:
         super().__init__()
         self.path = Path(path) if path is not None else None
+        # State and safety (ui/session.py): `recover` replays the file's recovery journal
+        # without asking (`tinymorph --recover FILE`); `state=False` runs without the store
+        # and the journal (benchmarks).
+        self.recover = recover
+        self._state_enabled = state
+        self.session: Any = None
         self.config = config
         self.startup_messages: list[tuple[str, bool]] = []
         self.ed = editor if editor is not None else self._open_editor()
@@ -157,6 +170,10 @@ class TinymorphApp(App[int], inherit_bindings=False):
 
     def on_mount(self) -> None:
         """Apply the theme, focus the text, then finish start-up after the first paint."""
+        # Background threads (the highlighter's parser, the model) hand the GIL back to the
+        # UI thread after at most this long, instead of CPython's 5 ms default: a key then
+        # never waits several milliseconds behind a parse.
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         self._apply_textual_theme()
         self.view.focus()
         for message, is_error in self.startup_messages:
@@ -165,6 +182,10 @@ class TinymorphApp(App[int], inherit_bindings=False):
             self._set_message(str(warning), False)
         for error in getattr(self.config, "errors", []) or []:
             self._set_message(str(error), True)
+        if self._state_enabled:
+            from tinymorph_tui.ui.session import Session
+
+            self.session = Session.start(self)
         self.refresh_chrome()
         self.call_after_refresh(self._after_first_paint)
 
@@ -179,12 +200,9 @@ class TinymorphApp(App[int], inherit_bindings=False):
     # -- syntax highlighting ----------------------------------------------------------
     def _start_highlighter(self) -> None:
         try:
-            from tinymorph_tui.syntax import MarkdownHighlighter  # type: ignore[attr-defined]
+            from tinymorph_tui.syntax.markdown import MarkdownHighlighter
         except ImportError:
-            try:
-                from tinymorph_tui.syntax.highlighter import MarkdownHighlighter  # type: ignore
-            except ImportError:
-                return
+            return
         try:
             self.highlighter = MarkdownHighlighter(self.ed.doc, on_update=self._on_highlight)
         except TypeError:
@@ -195,15 +213,12 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.view.set_highlighter(self.highlighter)
 
     def _on_highlight(self, *args: Any) -> None:
-        """Highlighter callback (any thread): repaint the rows whose colours changed."""
-        rows: tuple[int, int | None] = (0, None)
-        if len(args) >= 2 and all(isinstance(a, int) for a in args[:2]):
-            rows = (int(args[0]), int(args[1]))
+        """Highlighter callback (its worker thread): repaint the rows whose colours changed."""
         if threading.get_ident() == self._main_thread:
-            self.view.highlights_changed(*rows)
+            self.view.highlights_changed()
         else:
             with contextlib.suppress(RuntimeError):
-                self.call_from_thread(self.view.highlights_changed, *rows)
+                self.call_from_thread(self.view.highlights_changed)
 
     # -- hints ------------------------------------------------------------------------
     def _start_hints(self) -> None:
@@ -305,17 +320,17 @@ class TinymorphApp(App[int], inherit_bindings=False):
         version = ed.doc.version
         cursor = tuple(ed.cursor)
         if version != version_before:
-            prefix, suffix = self._context()
+            prefix, suffix = self._hint_context()
             typed = token if len(token) == 1 else None
             c.on_edit(version, prefix, suffix, cursor, typed=typed)
         elif cursor != cursor_before or mode != mode_before:
             if mode_before != "insert":
-                prefix, suffix = self._context()
+                prefix, suffix = self._hint_context()
                 c.on_edit(version, prefix, suffix, cursor)
             else:
                 c.on_cursor_moved()
 
-    def _context(self) -> tuple[str, str]:
+    def _hint_context(self) -> tuple[str, str]:
         """Text before and after the cursor for the hint controller (bounded slices)."""
         doc = self.ed.doc
         row, col = self.ed.cursor
@@ -390,7 +405,9 @@ class TinymorphApp(App[int], inherit_bindings=False):
     def _complete_cmdline(self, backwards: bool) -> bool:
         ed = self.ed
         line = getattr(ed, "cmdline", "") or ""
-        new = self.cmdline.next_completion(line, backwards=backwards)
+        new = self.cmdline.next_completion(
+            line, backwards=backwards, registry=getattr(ed, "ex", None)
+        )
         if new is None or new == line:
             return new is not None
         self._replace_cmdline(new)
@@ -441,7 +458,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
         ed = self.ed
         doc = ed.doc
         row, col = ed.cursor
-        display = self.view.display
+        display = self.view.display_rows
         rows = [d.row for d in display if d.kind == "text"]
         top = rows[0] if rows else getattr(ed, "top_row", 0)
         bottom = rows[-1] if rows else top
@@ -475,7 +492,10 @@ class TinymorphApp(App[int], inherit_bindings=False):
         reason = getattr(c, "reason", "") or ""
         backend = getattr(c, "backend", None)
         if state == "off":
-            return (reason or "hints off"), False
+            # The full reason ("no model: set --model PATH ...") is in `:hints` and the docs;
+            # the status line keeps the short form so the file name stays readable.
+            short = (reason or "hints off").split(":", 1)[0]
+            return short, False
         if state == "error":
             return f"model error: {reason}" if reason else "model error", True
         name = getattr(backend, "name", "") if backend is not None else ""
@@ -516,7 +536,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
         if not pending or getattr(ed, "mode", "") in ("insert", "replace", "command"):
             self.popup.hide()
             return
-        if self.popup.display:
+        if self.popup.display or KEY_POPUP_DELAY <= 0:
             self._show_popup()
         else:
             self._popup_timer = self.set_timer(KEY_POPUP_DELAY, self._show_popup)
@@ -645,7 +665,13 @@ class TinymorphApp(App[int], inherit_bindings=False):
 
     # -- lifecycle --------------------------------------------------------------------
     async def on_unmount(self) -> None:
-        """Stop hint requests and close the backend."""
+        """Save the session's state, stop hint requests and close the backend."""
+        if self.session is not None:
+            # An exit after an unhandled exception keeps the recovery journal.
+            self.session.close(clean=getattr(self, "_exception", None) is None)
+        if self.highlighter is not None and hasattr(self.highlighter, "close"):
+            with contextlib.suppress(Exception):
+                self.highlighter.close()
         c = self.controller
         if c is not None and hasattr(c, "aclose"):
             with contextlib.suppress(Exception):
@@ -663,13 +689,21 @@ def _opt(ed: Any, name: str, default: Any) -> Any:
         return default
 
 
+@functools.lru_cache(maxsize=64)
 def _display_name(path: Path | None) -> str:
+    """The file name as the status line shows it (relative to the start-up folder).
+
+    Cached: os.getcwd() is a system call and the status line is rebuilt on every key.
+    """
     if path is None:
         return "[No Name]"
     try:
-        return str(Path(path).relative_to(Path.cwd()))
+        return str(Path(path).relative_to(_START_DIR))
     except ValueError:
         return str(path)
+
+
+_START_DIR = Path.cwd()
 
 
 def _steering_summary(steering: dict[str, float]) -> str:

@@ -46,8 +46,8 @@ class CmdlineInfo:
     recording: str = ""
 
 
-def complete_commands(prefix: str) -> list[str]:
-    """Ex command names starting with `prefix` (from the engine's registry)."""
+def complete_commands(prefix: str, registry: Any = None) -> list[str]:
+    """Ex command names starting with `prefix` (built-ins and `registry`'s commands)."""
     try:
         from tinymorph_tui.core import ex_commands
     except ImportError:
@@ -56,6 +56,8 @@ def complete_commands(prefix: str) -> list[str]:
     if fn is None:
         return []
     try:
+        return list(fn(prefix, registry))
+    except TypeError:
         return list(fn(prefix))
     except Exception:
         return []
@@ -83,7 +85,9 @@ def complete_paths(word: str, cwd: Path | None = None) -> list[str]:
     return out
 
 
-def completions_for(cmdline: str, cwd: Path | None = None) -> tuple[int, list[str]]:
+def completions_for(
+    cmdline: str, cwd: Path | None = None, registry: Any = None
+) -> tuple[int, list[str]]:
     """(start index of the word to replace, candidates) for a ":" command line."""
     if not cmdline.startswith(":"):
         return len(cmdline), []
@@ -103,7 +107,7 @@ def completions_for(cmdline: str, cwd: Path | None = None) -> tuple[int, list[st
     name = rest[:j]
     after = rest[j:]
     if not after.startswith(" "):
-        return name_start, complete_commands(name)
+        return name_start, complete_commands(name, registry)
     if name.rstrip("!") in FILE_COMMANDS or name in FILE_COMMANDS:
         arg_start = cmdline.rfind(" ") + 1
         return arg_start, complete_paths(cmdline[arg_start:], cwd)
@@ -188,11 +192,13 @@ class CommandLine(Widget):
         """Forget the completion cycle (any key other than Tab / S-Tab)."""
         self._completion = None
 
-    def next_completion(self, cmdline: str, backwards: bool = False) -> str | None:
+    def next_completion(
+        self, cmdline: str, backwards: bool = False, registry: Any = None
+    ) -> str | None:
         """The command line with the next completion applied, or None when none fits."""
         state = self._completion
         if state is None or state[2] == [] or not self._is_candidate_line(cmdline, state):
-            start, cands = completions_for(cmdline)
+            start, cands = completions_for(cmdline, registry=registry)
             if not cands:
                 self._completion = None
                 return None

@@ -100,6 +100,7 @@ class EditorView(Widget, can_focus=True):
         self._layouts: dict[int, LineLayout] = {}
         self._ghost_layout_key: tuple[int, int, str] | None = None
         self._strips: dict[tuple[int, int, str], Strip] = {}
+        self._span_cache: dict[int, list[Any]] = {}
         self._dirty_rows: set[int] = set()
         self._shift_from: int | None = None
         self._last: dict[str, Any] = {}
@@ -139,12 +140,25 @@ class EditorView(Widget, can_focus=True):
         self.highlighter = highlighter
         self.invalidate()
 
-    def highlights_changed(self, r0: int = 0, r1: int | None = None) -> None:
-        """Syntax colours of rows r0..r1 (inclusive; None: to the end) changed."""
-        for key in [k for k in self._strips if k[0] >= r0 and (r1 is None or k[0] <= r1)]:
-            del self._strips[key]
-        self._last.pop("sig", None)
-        self.sync(force_rows=range(r0, (r1 if r1 is not None else r0 + 10_000) + 1))
+    def highlights_changed(self, *_args: Any) -> None:
+        """The highlighter published new colours: repaint only visible rows that changed."""
+        if not self.is_mounted:
+            return
+        vis = self._visible_text_rows()
+        if vis is None:
+            return
+        fresh = self._fetch_spans(*vis)
+        changed = [r for r, spans in fresh.items() if self._span_cache.get(r) != spans]
+        self._span_cache.update(fresh)
+        if changed:
+            for key in [k for k in self._strips if k[0] in changed]:
+                del self._strips[key]
+            width = self.size.width
+            regions = [
+                Region(0, y, width, 1) for y, d in enumerate(self._display) if d.row in changed
+            ]
+            if regions:
+                self.refresh(*regions)
 
     def set_theme(self, theme: Any) -> None:
         """Draw with another theme (`:colorscheme`)."""
@@ -156,6 +170,7 @@ class EditorView(Widget, can_focus=True):
         """Forget every cached strip and layout and repaint."""
         self._layouts.clear()
         self._strips.clear()
+        self._span_cache.clear()
         self._last.clear()
         if self.is_mounted:
             self.sync()
@@ -361,7 +376,8 @@ class EditorView(Widget, can_focus=True):
         mode = getattr(ed, "mode", "normal")
         cmdline = getattr(ed, "cmdline", "") or ""
         if mode == "command" and cmdline[:1] in ("/", "?") and self._opt("incsearch", False):
-            return ("inc", cmdline[1:], self.ed.doc.version)
+            state = getattr(ed, "cmdline_state", None)
+            return ("inc", cmdline, self.ed.doc.version, getattr(state, "incsearch", None))
         if self._opt("hlsearch", False) and getattr(ed, "last_search", None):
             if getattr(ed, "nohlsearch", False) or getattr(ed, "hlsearch_suspended", False):
                 return None
@@ -391,12 +407,15 @@ class EditorView(Widget, can_focus=True):
                 del self._layouts[key]
             for key in [k for k in self._strips if k[0] >= start]:
                 del self._strips[key]
+            for key in [k for k in self._span_cache if k >= start]:
+                del self._span_cache[key]
             self._shift_from = None
         dirty = set(self._dirty_rows)
         dirty.update(force_rows)
         self._dirty_rows.clear()
         for row in dirty:
             self._layouts.pop(row, None)
+            self._span_cache.pop(row, None)
         old_ghost = last.get("ghost")
         if old_ghost != ghost:
             for g in (old_ghost, ghost):
@@ -462,10 +481,17 @@ class EditorView(Widget, can_focus=True):
         if len(self._layouts) > 8 * height + 64:
             keep = {d.row for d in display}
             self._layouts = {k: v for k, v in self._layouts.items() if k in keep}
-        try:
-            self.ed.set_window(height, self._text_width)
-        except Exception:
-            pass
+        if len(self._span_cache) > 8 * height + 64:
+            keep = {d.row for d in display}
+            self._span_cache = {k: v for k, v in self._span_cache.items() if k in keep}
+        window = (height + 1, self._text_width)
+        if last.get("window") != window:
+            # The engine's window is 'lines' minus the command line, as in Vim.
+            last["window"] = window
+            try:
+                self.ed.set_window(*window)
+            except Exception:
+                pass
 
     def _update_gutter(self, count: int, width: int) -> None:
         if self._opt("number", False) or self._opt("relativenumber", False):
@@ -635,14 +661,17 @@ class EditorView(Widget, can_focus=True):
                 combined = base + st
                 for i in range(a - start, b - start):
                     styles[i] = combined
-        # Search matches.
+        # Search matches (the one incsearch would jump to stands out).
+        search_key = self._last.get("search")
+        current = search_key[3] if search_key and search_key[0] == "inc" else None
         for s, e in self._matches(row):
             if glen:
                 s = s + glen if s >= gcol else s
                 e = e + glen if e > gcol else e
             a, b = max(s, start), min(e, end)
             if a < b:
-                hl = self._style("ui.search")
+                is_current = current is not None and current[0] == row and current[1] == s
+                hl = self._style("ui.search.current" if is_current else "ui.search")
                 for i in range(a - start, b - start):
                     styles[i] = styles[i] + hl
         # Visual selection.
@@ -681,23 +710,47 @@ class EditorView(Widget, can_focus=True):
                         styles[end - 1 - start] = styles[end - 1 - start] + self._cursor_style()
         return styles
 
+    def _visible_text_rows(self) -> tuple[int, int] | None:
+        rows = [d.row for d in self._display if d.kind != "eof"]
+        return (rows[0], rows[-1] + 1) if rows else None
+
+    def _fetch_spans(self, r0: int, r1: int) -> dict[int, list[Any]]:
+        """Raw highlighter spans for rows [r0, r1) in one call (the highlighter also takes
+        the range as the visible window to parse first)."""
+        hl = self.highlighter
+        if hl is None or r1 <= r0:
+            return {}
+        try:
+            result = hl.line_spans(r0, r1)
+        except Exception:
+            return {}
+        out: dict[int, list[Any]] = {r: [] for r in range(r0, r1)}
+        if result and isinstance(result[0], list):  # one list of (start, end, scope) per row
+            for k, spans in enumerate(result):
+                out[r0 + k] = list(spans)
+        else:  # a flat list of spans carrying their rows
+            for span in result or []:
+                parsed = _span_fields(span)
+                if parsed is not None and parsed[0] is not None and parsed[0] in out:
+                    out[parsed[0]].append(span)
+        return out
+
     def _syntax_spans(self, row: int) -> list[tuple[int, int, Style]]:
         """(start col, end col, style) for the row from the highlighter, if any."""
-        hl = self.highlighter
-        if hl is None:
+        if self.highlighter is None:
             return []
-        try:
-            spans = hl.line_spans(row, row + 1)
-        except Exception:
-            return []
+        raw = self._span_cache.get(row)
+        if raw is None:
+            vis = self._visible_text_rows()
+            r0, r1 = vis if vis and vis[0] <= row < vis[1] else (row, row + 1)
+            self._span_cache.update(self._fetch_spans(r0, r1))
+            raw = self._span_cache.setdefault(row, [])
         out: list[tuple[int, int, Style]] = []
-        for span in spans:
+        for span in raw:
             parsed = _span_fields(span)
             if parsed is None:
                 continue
-            srow, s, e, scope = parsed
-            if srow is not None and srow != row:
-                continue
+            _srow, s, e, scope = parsed
             style = self._style(scope) if isinstance(scope, str) else scope
             if style:
                 out.append((s, e, style))
@@ -793,7 +846,7 @@ class EditorView(Widget, can_focus=True):
 
     # -- queries for the app and tests ------------------------------------------------
     @property
-    def display(self) -> list[DisplayRow]:
+    def display_rows(self) -> list[DisplayRow]:
         """The current display map (screen row -> logical row / wrap row)."""
         return list(self._display)
 
@@ -881,53 +934,16 @@ def _span_fields(span: Any) -> tuple[int | None, int, int, Any] | None:
     return row, int(start), int(end), scope
 
 
-def _incsearch_matches(ed: Any, pattern: str, row: int) -> list[tuple[int, int]]:
-    """Matches of the pattern being typed after "/" on one row ('incsearch')."""
-    if not pattern:
+def _incsearch_matches(ed: Any, cmdline: str, row: int) -> list[tuple[int, int]]:
+    """Matches on one row of the pattern being typed after "/" or "?" ('incsearch')."""
+    if len(cmdline) < 2:
         return []
-    compile_fn = _pattern_compiler()
-    if compile_fn is None:
-        return []
-    try:
-        regex = compile_fn(ed, pattern)
-    except Exception:
-        return []
-    if regex is None:
-        return []
-    line = ed.doc.line(row)
-    out = []
-    for m in regex.finditer(line):
-        if m.end() > m.start():
-            out.append((m.start(), m.end()))
-        if len(out) > 200:
-            break
-    return out
-
-
-def _pattern_compiler() -> Callable[[Any, str], Any] | None:
-    """A function (ed, vim_pattern) -> compiled `re` pattern, from core.search if present."""
     try:
         from tinymorph_tui.core import search
-    except ImportError:
-        return None
-    for name in ("compile_for_editor", "compile_pattern", "compile_vim_pattern", "vim_to_python"):
-        fn = getattr(search, name, None)
-        if fn is not None:
-            return lambda ed, pat, fn=fn: _call_compiler(fn, ed, pat)
-    return None
 
-
-def _call_compiler(fn: Callable[..., Any], ed: Any, pattern: str) -> Any:
-    import re
-
-    try:
-        result = fn(pattern, ed.options)
-    except TypeError:
-        result = fn(pattern)
-    if isinstance(result, str):
-        return re.compile(result)
-    if isinstance(result, tuple):
-        result = result[0]
-        if isinstance(result, str):
-            return re.compile(result)
-    return result
+        pattern = search.parse_search(cmdline[1:], cmdline[0])[0] or cmdline[1:]
+        compiled = search.compile_for(ed, pattern)
+        found = search.matches_in_rows(ed.doc, compiled, row, row + 1)
+    except Exception:  # an unfinished pattern is normal while typing
+        return []
+    return [(s, e) for (r, s, e) in found if r == row][:200]

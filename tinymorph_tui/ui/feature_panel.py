@@ -122,6 +122,8 @@ class FeaturePanel(Widget, can_focus=True):
         self.choices: list[str] = []
         self.choice = 0
         self.message = ""
+        # A prefilled value prompt: the first typed character replaces the text.
+        self._fresh = False
 
     # -- public API ---------------------------------------------------------------------
 
@@ -155,7 +157,9 @@ class FeaturePanel(Widget, can_focus=True):
         """Switch to another model's catalog (sliders of unknown features are dropped)."""
         self.catalog = catalog
         before = self.steering
-        self._values = {k: v for k, v in self._values.items() if catalog and k in catalog}
+        self._values = {
+            k: v for k, v in self._values.items() if catalog is not None and k in catalog
+        }
         self.cursor = min(self.cursor, max(0, len(self._values) - 1))
         self._changed(before)
 
@@ -274,6 +278,7 @@ class FeaturePanel(Widget, can_focus=True):
         if mode == "value":
             name = self._current()
             self.input = format_scale(self._values[name]).lstrip("+") if name else ""
+            self._fresh = True
         elif mode == "search":
             if self.catalog is None:
                 self.mode, self.message = "list", "no model: no features to add"
@@ -344,9 +349,11 @@ class FeaturePanel(Widget, can_focus=True):
                 self.choice = (self.choice + step) % len(self.choices)
         elif key == "backspace":
             self.input = self.input[:-1]
+            self._fresh = False
             self._refilter()
         elif event.character and event.is_printable and self.mode != "preset_pick":
-            self.input += event.character
+            self.input = event.character if self._fresh else self.input + event.character
+            self._fresh = False
             self._refilter()
         else:
             return False

@@ -60,13 +60,10 @@ class KeyPopup(Widget):
     DEFAULT_CSS = """
     KeyPopup {
         layer: overlay;
-        dock: bottom;
+        dock: right;
         width: auto;
         max-width: 60;
         height: auto;
-        max-height: 22;
-        offset-x: 0;
-        margin: 0 1 2 0;
         display: none;
         border: round $primary;
         padding: 0 1;
@@ -85,10 +82,17 @@ class KeyPopup(Widget):
         self.refresh()
 
     def show_rows(self, pending: str, rows: list[tuple[str, str]]) -> None:
-        """Show `rows` for the pending keys (hides itself when there are none)."""
+        """Show `rows` for the pending keys (hides itself when there are none), in the
+        bottom-right corner just above the status line."""
+        screen_h = self.screen.size.height if self.is_attached else 24
+        room = max(1, screen_h - 4)  # border, status line and command line
+        if len(rows) > room:
+            more = len(rows) - (room - 1)
+            rows = rows[: room - 1] + [("…", f"{more} more")]
         self.rows = rows
         self.title = pending
         self.border_title = pending
+        self.styles.offset = (0, max(0, screen_h - 2 - (len(rows) + 2)))
         self.display = bool(rows)
         self.refresh(layout=True)
 
@@ -103,10 +107,13 @@ class KeyPopup(Widget):
         key_style = chrome.resolve(self.theme_obj, "ui.popup.key")
         text_style = chrome.resolve(self.theme_obj, "ui.popup")
         width = max((len(k) for k, _ in self.rows), default=1)
+        room = max(8, 56 - width - 2)  # the popup is at most 60 cells wide
         out = Text(no_wrap=True, overflow="ellipsis")
         for i, (keys, desc) in enumerate(self.rows):
             if i:
                 out.append("\n")
+            if len(desc) > room:
+                desc = desc[: room - 1] + "…"
             out.append(keys.ljust(width), Style.combine([text_style, key_style]))
             out.append("  " + desc, text_style)
         return out

@@ -105,7 +105,20 @@ def register(app: TinymorphApp, ed: Any) -> None:
         app.open_help()
         return True
 
+    def screen_move(delta: int) -> Any:
+        def run(ed: Any, count: int | None = None) -> bool:
+            # The view knows the real wrap ('linebreak', wide characters, tabs), so gj / gk
+            # move by the rows on screen rather than by 'columns'-wide slices.
+            if not app.view.display_move(delta * max(1, count or 1)):
+                if hasattr(ed, "beep"):
+                    ed.beep()
+            return True
+
+        return run
+
     specs: list[tuple[str, Any, str]] = [
+        ("view-cursor-screen-down", screen_move(1), "Move [count] rows down on screen (gj)"),
+        ("view-cursor-screen-up", screen_move(-1), "Move [count] rows up on screen (gk)"),
         ("hint-accept", accept("all"), "Accept the whole hint (else the key inserts as usual)"),
         ("hint-accept-word", accept("word"), "Accept the next word of the hint"),
         ("hint-accept-line", accept("line"), "Accept the hint up to the end of its line"),
@@ -151,10 +164,14 @@ def bind_shell_keys(ed: Any, path: Path | None = None) -> list[str]:
     def norm(keys: str) -> str:
         return keys_to_notation(parse_keys(keys))
 
-    # A copy: the engine shares one loaded keymap between editors, and these ids exist
-    # only in editors run by the app.
-    own = Keymap({m: dict(t) for m, t in keymap.tables.items()})
-    own.errors = list(getattr(keymap, "errors", []))
+    # A layer over the engine's keymap (which is shared between editors and must not learn
+    # ids that exist only in editors run by the app); the layer records the bindings it
+    # shadows, so a hint key that does not apply falls back to its Vim meaning.
+    try:
+        own = Keymap(base=keymap)
+    except TypeError:  # an engine without layers: copy the tables instead
+        own = Keymap({m: dict(t) for m, t in keymap.tables.items()})
+        own.errors = list(getattr(keymap, "errors", []))
     for mode, table in data.items():
         if not isinstance(table, dict):
             problems.append(f"{path}: {mode}: expected a table")

@@ -101,21 +101,37 @@ class StatusLine(Widget):
         label, scope = MODE_LABELS.get(info.mode, (info.mode.upper(), "ui.statusline.normal"))
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(f" {label} ", base + self._style(scope))
-        name = info.name + (" [+]" if info.modified else "") + (" [RO]" if info.readonly else "")
-        left.append(f" {name} ", base)
+        flags = (" [+]" if info.modified else "") + (" [RO]" if info.readonly else "")
+        # A long path keeps its end (the file name) and loses its start, as Vim shortens.
+        room = max(8, width // 2 - cell_len(label) - len(flags) - 4)
+        name = info.name if cell_len(info.name) <= room else "…" + info.name[-(room - 1) :]
+        left.append(f" {name}{flags} ", base)
         if info.pending:
             left.append(f" {info.pending} ", base + Style(bold=True))
-        right = Text(no_wrap=True)
-        if info.steering:
-            right.append(f" {info.steering} ", base + self._style("ui.statusline.hint"))
+        pct = ruler_percentage(info.top_row, info.bottom_row, info.line_count)
+        ruler = Text(no_wrap=True)
+        ruler.append(f" {info.row + 1}:{info.col + 1} ", base)
+        ruler.append(f" {pct:>3} ", base + self._style(scope))
+        # Optional parts, most important first; each is shown only while it fits, so the
+        # mode, the file name and the position are never pushed off a narrow screen.
+        optional: list[Text] = []
         if info.hint:
             hint_scope = "ui.statusline.error" if info.hint_error else "ui.statusline.hint"
-            right.append(f" {info.hint} ", base + self._style(hint_scope))
+            optional.append(Text(f" {info.hint} ", base + self._style(hint_scope)))
+        if info.steering:
+            optional.append(Text(f" {info.steering} ", base + self._style("ui.statusline.hint")))
         for item in info.extra:
-            right.append(f" {item} ", base)
-        pct = ruler_percentage(info.top_row, info.bottom_row, info.line_count)
-        right.append(f" {info.row + 1}:{info.col + 1} ", base)
-        right.append(f" {pct:>3} ", base + self._style(scope))
+            optional.append(Text(f" {item} ", base))
+        used = cell_len(left.plain) + cell_len(ruler.plain)
+        shown: list[Text] = []
+        for part in optional:
+            if used + cell_len(part.plain) <= width:
+                shown.append(part)
+                used += cell_len(part.plain)
+        right = Text(no_wrap=True)
+        for part in reversed(shown):
+            right.append_text(part)
+        right.append_text(ruler)
         room = width - cell_len(right.plain)
         if cell_len(left.plain) > room:
             left.truncate(max(0, room), overflow="ellipsis")
