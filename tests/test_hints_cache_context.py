@@ -7,13 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinymorph_tui.hints.cache import HintCache, context_key, steering_key
-from tinymorph_tui.hints.context import (
-    build_prompt,
-    front_matter_title,
-    heading_path,
-    suffix_for_request,
-    window_start,
-)
+from tinymorph_tui.hints.context import HintPrompt, hint_prompt
 from tinymorph_tui.hints.debounce import AdaptiveDebounce
 
 
@@ -69,20 +63,21 @@ def test_alternatives_are_kept_in_order_without_repeats() -> None:
     assert entry is not None and entry.texts == [" one", " two"]
 
 
-def test_window_start_is_stable_while_typing() -> None:
-    text = "".join(f"Line {i} of some prose.\n" for i in range(400))
-    budget = 1000
-    starts = {window_start(text + "x" * k, budget) for k in range(60)}
-    assert len(starts) <= 2  # moves in steps, not with every key
-    for k in (0, 30, 59):
-        s = window_start(text + "x" * k, budget)
-        assert len(text) + k - s <= budget
-        assert text[s - 1] == "\n"  # starts on a line
+def test_prompt_start_is_stable_while_typing() -> None:
+    text = "".join(f"Paragraph {i} of some prose.\n\n" for i in range(200))
+    prompts = [hint_prompt(text + "x" * k, "", 100).prompt for k in range(20)]
+    # The excerpt grows at its end and keeps its start (the KV cache stays valid), moving
+    # by a whole ~30-character paragraph at most once while 20 characters are typed.
+    assert len({p[:24] for p in prompts}) <= 2
+    runs = sum(1 for a, b in zip(prompts, prompts[1:], strict=False) if b.startswith(a))
+    assert runs >= 18
+    assert all(len(p) <= 100 * 4 for p in prompts)
 
 
-def test_short_prefix_is_sent_whole() -> None:
-    assert build_prompt("Short text", 100) == "Short text"
-    assert window_start("Short text", 100) == 0
+def test_short_prefix_is_sent_whole_with_the_suffix() -> None:
+    got = hint_prompt("Short text", " and after.", 512)
+    assert got == HintPrompt(prompt="Short text", suffix=" and after.")
+    assert hint_prompt("Short", "  \n ", 512).suffix is None
 
 
 def test_prompt_keeps_title_and_heading_path_when_cut() -> None:
@@ -93,25 +88,10 @@ def test_prompt_keeps_title_and_heading_path_when_cut() -> None:
         + "\n\n### The Calm\n\n"
         + body
     )
-    prompt = build_prompt(text, 600)
-    assert prompt.startswith("# My Novel\n\n## Part One\n\n### The Calm\n\n")
+    prompt = hint_prompt(text, "", 150).prompt
+    assert prompt.startswith("# My Novel\n## Part One\n### The Calm\n\n")
     assert prompt.endswith(text[-100:])
     assert "### The Storm" not in prompt
-
-
-def test_heading_path_and_front_matter_title() -> None:
-    text = "---\ntitle: \"Sea Song\"\n---\n\n## A\n\ntext\n\n#### deep\n\n### B\n\nmore"
-    assert heading_path(text, len(text)) == ["## A", "### B"]
-    assert heading_path("#notaheading\nplain", 18) == []
-    assert front_matter_title(text) == "Sea Song"
-    assert front_matter_title("# no front matter") is None
-    cut = build_prompt(text + " filler" * 200, 300)
-    assert cut.startswith("# Sea Song\n\n## A\n\n### B\n\n")
-
-
-def test_suffix_for_request() -> None:
-    assert suffix_for_request("  \n ") is None
-    assert suffix_for_request(" rest", limit=3) == " re"
 
 
 def test_adaptive_debounce() -> None:

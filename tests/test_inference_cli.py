@@ -195,3 +195,29 @@ def test_complete_steers_with_a_catalog_feature(
     assert zero["text"] == plain["text"]
     assert steered["text"] != plain["text"]
     assert steered["steering"] == {"joy": 2.0} and steered["steering_mode"] == "native"
+
+
+
+def test_stock_server_gets_logit_bias_from_the_local_model_catalog(tiny_model_path) -> None:  # type: ignore[no-untyped-def]
+    """`[model] server` + `[model] path`: steering a stock server goes through logit_bias."""
+    from tinymorph_tui.inference.factory import make_backend
+    from tinymorph_tui.inference.remote import RemoteBackend
+    from tinymorph_tui.state.config import Config
+
+    config = Config()
+    config.set("model", "server", "http://127.0.0.1:9")
+    config.set("model", "path", str(tiny_model_path))
+    backend = make_backend(config=config)
+    assert isinstance(backend, RemoteBackend)
+    assert backend.steering_mode == "logit_bias"
+    assert backend.logit_bias_fn is not None and backend.logit_bias_fn({}) == {}
+
+
+def test_server_without_local_model_cannot_steer() -> None:
+    from tinymorph_tui.inference.factory import make_backend
+    from tinymorph_tui.state.config import Config
+
+    config = Config()
+    config.set("model", "server", "http://127.0.0.1:9")
+    backend = make_backend(config=config)
+    assert backend is not None and backend.steering_mode == "none"

@@ -34,8 +34,9 @@ def botline(ed: Editor, top: int) -> tuple[int, int]:
     return r, used
 
 
-def halfway_top(ed: Editor, row: int) -> int:
-    """Vim's scroll_cursor_halfway(): top line that puts `row` in the middle."""
+def halfway_top(ed: Editor, row: int, atend: bool = False) -> int:
+    """Vim's scroll_cursor_halfway(): top line that puts `row` in the middle (atend: the
+    empty rows past the end of the file count, as for zz)."""
     h = ed.window_height()
     n = ed.doc.line_count
     used = ed.plines(row)
@@ -53,6 +54,10 @@ def halfway_top(ed: Editor, row: int) -> int:
                 below += ph
             else:
                 below += 1
+                if atend:
+                    used += 1
+                    if used > h:
+                        break
         if below > above:
             ph = ed.plines(top - 1)
             used += ph
@@ -105,20 +110,25 @@ def update_topline(ed: Editor) -> None:
     ed.top_row = max(0, top)
 
 
-def _scroll_lines(ed: Editor, delta: int) -> None:
-    """<C-e> / <C-y>: move the window, keep the cursor inside it."""
+def _cursor_to_window(ed: Editor) -> None:
+    """Vim's cursor_correct(): keep the cursor inside the window, 'scrolloff' from edges."""
     n = ed.doc.line_count
-    h = ed.window_height()
-    top = max(0, min(ed.top_row + delta, n - 1))
-    ed.top_row = top
     so = _so(ed)
+    top = ed.top_row
+    bot, _ = botline(ed, top)
     r, _ = ed.cursor_raw
     lo = top + (so if top > 0 else 0)
-    hi = top + h - 1 - (so if top + h < n else 0)
-    nr = min(max(r, lo), max(hi, lo))
-    nr = min(nr, n - 1)
+    hi = bot - 1 - (so if bot < n else 0)
+    nr = min(max(r, lo), max(hi, lo), n - 1)
     if nr != r:
         ed.move_cursor_raw(nr, ed.col_for_curswant(ed.doc.line(nr)))
+
+
+def _scroll_lines(ed: Editor, delta: int) -> None:
+    """<C-e> / <C-y>: move the window, keep the cursor inside it (curswant kept)."""
+    n = ed.doc.line_count
+    ed.top_row = max(0, min(ed.top_row + delta, n - 1))
+    _cursor_to_window(ed)
 
 
 def c_e(ctx: Ctx) -> Any:
@@ -132,33 +142,54 @@ def c_y(ctx: Ctx) -> Any:
 
 
 def _half(ctx: Ctx, down: bool) -> Any:
+    """Vim's halfpage(): scroll 'scroll' screen rows, moving the cursor as many lines."""
     ed = ctx.ed
     n = ed.doc.line_count
     h = ed.window_height()
     if ctx.count:
         ed.options["scroll"] = ctx.count
-    amount = int(ed.options["scroll"]) or h // 2
+    amount = int(ed.options["scroll"]) or max(h // 2, 1)
+    rows = min(amount, h)
     r, _ = ed.cursor_raw
+    top = ed.top_row
     if down:
-        if r >= n - 1:
+        if r >= n - 1 and botline(ed, top)[0] >= n:
             return False
-        top = min(ed.top_row + amount, max(n - h, 0)) if ed.top_row + h < n else ed.top_row
-        moved = top - ed.top_row
-        nr = min(r + amount, n - 1) if moved < amount else r + amount
-        ed.top_row = top
+        scrolled = 0
+        while rows > 0 and botline(ed, top)[0] < n:
+            i = ed.plines(top)
+            rows -= i
+            if rows < 0 and scrolled > 0:
+                break
+            top += 1
+            scrolled += i
+            if r < n - 1:
+                r += 1
+        if rows > 0:
+            r = min(r + rows, n - 1)
     else:
-        if r <= 0:
+        if top == 0 and r == 0:
             return False
-        top = max(ed.top_row - amount, 0)
-        nr = max(r - amount, 0)
-        ed.top_row = top
-    nr = max(0, min(nr, n - 1))
-    line = ed.doc.line(nr)
-    col = first_nonblank(line) if ed.options["startofline"] else ed.col_for_curswant(line)
-    ed.move_cursor_raw(nr, col)
+        scrolled = 0
+        while rows > 0 and top > 0:
+            i = ed.plines(top - 1)
+            rows -= i
+            if rows < 0 and scrolled > 0:
+                break
+            top -= 1
+            scrolled += i
+            if r > 0:
+                r -= 1
+        if rows > 0:
+            r = max(r - rows, 0)
+    ed.top_row = top
+    line = ed.doc.line(r)
+    ed.move_cursor_raw(r, ed.col_for_curswant(line))
+    _cursor_to_window(ed)
+    r = ed.cursor_raw[0]
     if ed.options["startofline"]:
+        ed.move_cursor_raw(r, first_nonblank(ed.doc.line(r)))
         ed.update_curswant()
-    update_topline(ed)
     return True
 
 
@@ -172,46 +203,89 @@ def c_u(ctx: Ctx) -> Any:
     return _half(ctx, False)
 
 
-def c_f(ctx: Ctx) -> Any:
-    """Scroll [count] pages forward (<C-f> / <PageDown>)."""
+def _overlap(ed: Editor, lnum: int, direction: int) -> int:
+    """Vim's get_scroll_overlap(): keep up to two lines of context when paging."""
+    n = ed.doc.line_count
+    min_height = ed.window_height() - 2
+
+    def height(r: int) -> int | None:
+        return ed.plines(r) if 0 <= r < n else None
+
+    h1 = height(lnum) or 1
+    if h1 > min_height:
+        return lnum
+    l1 = lnum + direction
+    h2 = height(l1)
+    if h2 is None or h2 + h1 > min_height:
+        return lnum
+    l2 = l1 + direction
+    h3 = height(l2)
+    if h3 is None or h3 + h2 > min_height:
+        return lnum
+    l3 = l2 + direction
+    h4 = height(l3)
+    if h4 is None or h4 + h3 + h2 > min_height or h3 + h2 + h1 > min_height:
+        return l1
+    return l2
+
+
+def _page(ctx: Ctx, forward: bool) -> Any:
+    """Vim's onepage()."""
     ed = ctx.ed
     n = ed.doc.line_count
     h = ed.window_height()
-    top = ed.top_row
-    for _ in range(ctx.count1):
-        if top >= n - 1:
-            return False
-        top = max(top + h - 2, top + 1)
-    top = min(top, n - 1)
-    ed.top_row = top
     so = _so(ed)
-    nr = min(top + so, n - 1)
-    line = ed.doc.line(nr)
-    ed.move_cursor_raw(nr, first_nonblank(line) if ed.options["startofline"] else ed.col_for_curswant(line))
+    ok = True
+    for _ in range(ctx.count1):
+        top = ed.top_row
+        bot, _ = botline(ed, top)
+        if forward:
+            if top >= n - 1 - so and bot >= n:
+                ok = False
+                break
+            if bot >= n:
+                ed.top_row = n - 1
+            else:
+                new_top = _overlap(ed, bot, -1)
+                ed.top_row = new_top
+                ed.move_cursor_raw(new_top, ed.cursor_raw[1])
+        else:
+            if top == 0:
+                ok = False
+                break
+            lnum = _overlap(ed, top - 1, 1)
+            if lnum >= n:
+                lnum = n - 1
+            ed.move_cursor_raw(lnum, ed.cursor_raw[1])
+            used = 0
+            t = lnum
+            while used <= h and t >= 0:
+                used += ed.plines(t)
+                t -= 1
+            if t < 0 and used <= h:
+                ed.top_row = 0
+            else:
+                # t + 1 is the first line that did not fit: the new top is two lines down
+                new_top = t + 2 if used > h else 0
+                ed.top_row = max(min(new_top, lnum), 0)
+    if not ok:
+        return False
+    _cursor_to_window(ed)
+    r = ed.cursor_raw[0]
+    line = ed.doc.line(r)
+    col = first_nonblank(line) if ed.options["startofline"] else ed.col_for_curswant(line)
+    ed.move_cursor_raw(r, col)
     return True
+
+
+def c_f(ctx: Ctx) -> Any:
+    """Scroll [count] pages forward (<C-f> / <PageDown>)."""
+    return _page(ctx, True)
 
 
 def c_b(ctx: Ctx) -> Any:
     """Scroll [count] pages backward (<C-b> / <PageUp>)."""
-    ed = ctx.ed
-    h = ed.window_height()
-    top = ed.top_row
-    if top == 0:
-        return False
-    bottom = top + 1
-    for _ in range(ctx.count1):
-        bottom = top + 1
-        top = max(bottom - h + 1, 0)
-        if top == 0:
-            break
-    ed.top_row = top
-    so = _so(ed)
-    r, _ = ed.cursor_raw
-    limit = max(min(bottom, top + h - 1) - (so if top > 0 else 0), top)
-    nr = min(r, limit)
-    line = ed.doc.line(nr)
-    ed.move_cursor_raw(nr, first_nonblank(line) if ed.options["startofline"] else ed.col_for_curswant(line))
-    return True
+    return _page(ctx, False)
 
 
 def _z(ctx: Ctx, where: str, fnb: bool) -> Any:
@@ -222,16 +296,13 @@ def _z(ctx: Ctx, where: str, fnb: bool) -> Any:
         ed.move_cursor_raw(row, ed.cursor_raw[1])
         ed.clamp_cursor()
     r, _ = ed.cursor_raw
-    h = ed.window_height()
     so = _so(ed)
     if where == "top":
         ed.top_row = max(r - so, 0)
     elif where == "bottom":
-        ed.top_row = max(r + so - h + 1, 0)
+        ed.top_row = bottom_top(ed, r, min(so, n - 1 - r))
     else:
-        ed.top_row = max(r - (h - 1) // 2, 0) if True else 0
-        ed.top_row = halfway_top(ed, r) if r + (h - 1) // 2 < n else max(r - (h - 1) // 2, 0)
-        ed.top_row = max(r - (h + 1) // 2 + 1, 0)
+        ed.top_row = halfway_top(ed, r, atend=True)
     if fnb:
         ed.move_cursor_raw(r, first_nonblank(ed.doc.line(r)))
         ed.update_curswant()

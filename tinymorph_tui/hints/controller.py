@@ -50,7 +50,7 @@ from tinymorph_tui.hints.cache import (
     steering_key,
     tail_key,
 )
-from tinymorph_tui.hints.context import budget_chars, build_prompt, suffix_for_request
+from tinymorph_tui.hints.context import hint_prompt
 from tinymorph_tui.hints.debounce import AdaptiveDebounce
 from tinymorph_tui.hints.units import AcceptUnit, take_unit
 
@@ -196,7 +196,7 @@ class HintController:
         self.temperature = temperature
         self.top_p = top_p
         self.stop_at_paragraph = stop_at_paragraph
-        self.context_chars = budget_chars(context_tokens)
+        self.context_tokens = context_tokens
         self.max_alternatives = max(1, max_alternatives)
         self._clock = clock
         self._sleep = sleep
@@ -661,9 +661,10 @@ class HintController:
         from tinymorph_tui.inference.types import CompletionRequest
 
         stop = ("\n\n",) if self.stop_at_paragraph else ()
+        prompt = hint_prompt(job.prefix, job.suffix, self.context_tokens)
         return CompletionRequest(
-            prompt=build_prompt(job.prefix, self.context_chars),
-            suffix=suffix_for_request(job.suffix),
+            prompt=prompt.prompt,
+            suffix=prompt.suffix,
             max_tokens=self.max_tokens,
             temperature=job.temperature,
             top_p=self.top_p,

@@ -77,8 +77,34 @@ def resolve_source(
     if _config_value(config, "server"):
         return ("server", str(_config_value(config, "server")))
     if _config_value(config, "path"):
-        return ("model", str(_config_value(config, "path")))
+        return ("model", str(Path(str(_config_value(config, "path"))).expanduser()))
     return None
+
+
+def _catalog_logit_bias(model: Any, config: Any) -> Any:
+    """Logit-bias steering for a stock server, from a local copy of the served model.
+
+    A stock server (llama-server, vLLM) cannot add control vectors, but it takes
+    `logit_bias`. The token ids and each feature's logit-lens effect come from the feature
+    catalog of the same model file, so this needs its path: `--model`/`TINYMORPH_MODEL`
+    is the server then, not used; `[model] path` beside `[model] server` names it.
+    """
+    path = model or os.environ.get("TINYMORPH_MODEL") or _config_value(config, "path")
+    if not path or not Path(str(path)).expanduser().is_file():
+        return None
+    model_path = Path(str(path)).expanduser()
+    catalog: list[Any] = []
+
+    def bias(features: Mapping[str, float]) -> dict[int, float]:
+        # Deferred and cached: the catalog reads the GGUF header once, on first use.
+        from tinymorph_tui.steering.catalog import FeatureCatalog
+        from tinymorph_tui.steering.logit_bias import logit_bias
+
+        if not catalog:
+            catalog.append(FeatureCatalog.for_model(model_path))
+        return logit_bias(catalog[0], features)
+
+    return bias
 
 
 def make_backend(
@@ -113,6 +139,10 @@ def make_backend(
             var = _config_value(config, "api_key_env") or "TINYMORPH_API_KEY"
             api_key = os.environ.get(str(var)) or None
         remote = {k: v for k, v in settings.items() if k in _REMOTE_SETTINGS and v is not None}
+        if "logit_bias_fn" not in remote:
+            bias_fn = _catalog_logit_bias(model, config)
+            if bias_fn is not None:
+                remote["logit_bias_fn"] = bias_fn
         timeout = _config_value(config, "timeout_s")
         if "read_timeout" not in remote and timeout:
             remote["read_timeout"] = float(timeout)

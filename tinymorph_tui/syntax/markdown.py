@@ -250,13 +250,13 @@ class MarkdownHighlighter:
             if evicted or state.fresh or store.version != self._snapshot.version:
                 self._publish(store, state.fresh)
                 state.last_publish = time.monotonic()
+            if not state.warmed:
+                state.warmed = True
+                _warm_up_pygments()
             with self._idle:
                 self._is_idle = self._queue.empty()
                 self._idle_seq = seq
                 self._idle.notify_all()
-            if not state.warmed:
-                state.warmed = True
-                _warm_up_pygments()
             self._wake.wait()
             state.was_idle = True
             return

@@ -97,6 +97,11 @@ class EditorView(Widget, can_focus=True):
         self.show_cursor = True
         self._top_seg = 0
         self._display: list[DisplayRow] = []
+        #: For the display map: logical row -> its screen rows, its height, and
+        #: (row, wrap row) -> screen row.
+        self._row_ys: dict[int, list[int]] = {}
+        self._heights: dict[int, int] = {}
+        self._pos_y: dict[tuple[int, int], int] = {}
         self._layouts: dict[int, LineLayout] = {}
         self._ghost_layout_key: tuple[int, int, str] | None = None
         self._strips: dict[tuple[int, int, str], Strip] = {}
@@ -349,7 +354,7 @@ class EditorView(Widget, can_focus=True):
         new_row = min(max(row, first), max(first, last))
         if new_row != row:
             self._set_cursor(new_row, col)
-        self._last["top"] = top
+        self._last.pop("top", None)  # the window moved: rebuild the display map
         self.sync()
         self.post_message(self.Scrolled())
 
@@ -410,6 +415,7 @@ class EditorView(Widget, can_focus=True):
             for key in [k for k in self._span_cache if k >= start]:
                 del self._span_cache[key]
             self._shift_from = None
+            last["shifted"] = True
         dirty = set(self._dirty_rows)
         dirty.update(force_rows)
         self._dirty_rows.clear()
@@ -437,15 +443,34 @@ class EditorView(Widget, can_focus=True):
             dirty.add(cursor[0])
         visual = self._visual()
         old_visual = last.get("visual")
-        self._scroll_to_cursor()
-        top, top_seg = self._top, self._top_seg
-        display = self._build_display(top, top_seg, height)
+        shifted = last.get("shifted", False)
+        last["shifted"] = False
+        display = None
+        if (
+            not full
+            and not shifted
+            and old_ghost == ghost
+            and self._display
+            and getattr(ed, "top_row", None) == last.get("top")
+            and all(
+                r not in self._row_ys or self._rows_of(r) == self._heights.get(r, -1) for r in dirty
+            )
+            and self._cursor_fits(cursor, height)
+        ):
+            # Typing within the window: same rows on screen, nothing to scroll.
+            display = self._display
+            top = last["top"]
+        if display is None:
+            self._scroll_to_cursor()
+            top, top_seg = self._top, self._top_seg
+            display = self._build_display(top, top_seg, height)
         if visual != old_visual:
             for d in display:
                 if self._in_visual(old_visual, d.row) or self._in_visual(visual, d.row):
                     dirty.add(d.row)
-        for key in [k for k in self._strips if k[0] in dirty]:
-            del self._strips[key]
+        if dirty:
+            for key in [k for k in self._strips if k[0] in dirty]:
+                del self._strips[key]
         old_display = self._display
         gutter_all = bool(opts[2]) and (last.get("cursor") or (None,))[0] != cursor[0]
         if (
@@ -455,6 +480,12 @@ class EditorView(Widget, can_focus=True):
             or gutter_all
         ):
             self.refresh()
+        elif display is old_display:
+            regions = [
+                Region(0, y, width, 1) for r in dirty for y in self._row_ys.get(r, ())
+            ]
+            if regions:
+                self.refresh(*regions)
         else:
             regions = [
                 Region(0, y, width, 1)
@@ -463,6 +494,8 @@ class EditorView(Widget, can_focus=True):
             ]
             if regions:
                 self.refresh(*regions)
+        if display is not old_display:
+            self._index_display(display)
         self._display = display
         last.update(
             opts=opts,
@@ -492,6 +525,36 @@ class EditorView(Widget, can_focus=True):
                 self.ed.set_window(*window)
             except Exception:
                 pass
+
+    def _index_display(self, display: list[DisplayRow]) -> None:
+        row_ys: dict[int, list[int]] = {}
+        pos_y: dict[tuple[int, int], int] = {}
+        for y, d in enumerate(display):
+            row_ys.setdefault(d.row, []).append(y)
+            if d.kind == "text":
+                pos_y[(d.row, d.seg)] = y
+        self._row_ys = row_ys
+        self._pos_y = pos_y
+        self._heights = {r: self._rows_of(r) for r in row_ys if r < self.ed.doc.line_count}
+        # The last row may be cut off at the bottom: its height on screen is partial.
+        if display and display[-1].kind != "eof":
+            self._heights.pop(display[-1].row, None)
+
+    def _cursor_fits(self, cursor: tuple[int, int], height: int) -> bool:
+        """Whether the cursor is on screen with 'scrolloff' rows around it (fast check)."""
+        row, col = cursor
+        lay = self.layout(row)
+        seg = lay.row_of(self._doc_col_to_layout(row, col))
+        y = self._pos_y.get((row, seg))
+        if y is None:
+            return False
+        so = min(int(self._opt("scrolloff", 0)), (height - 1) // 2)
+        if y < so and self._last.get("top", 0) > 0:
+            return False
+        last_row = self._display[-1]
+        if y > height - 1 - so and last_row.kind != "eof" and last_row.row < self.ed.doc.line_count - 1:
+            return False
+        return True
 
     def _update_gutter(self, count: int, width: int) -> None:
         if self._opt("number", False) or self._opt("relativenumber", False):
@@ -780,7 +843,12 @@ class EditorView(Widget, can_focus=True):
         token = key_to_token(event.key, event.character)
         event.stop()
         event.prevent_default()
-        if token is not None:
+        if token is None:
+            return
+        handler = getattr(self.app, "handle_token", None)
+        if handler is not None:
+            handler(token)  # straight to the engine: no extra message hop per key
+        else:
             self.post_message(self.KeyToken(token))
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
