@@ -87,8 +87,8 @@ async def test_cursor_is_drawn_per_mode():
         assert not has(style_at(app, 3, 0), insert)
         await type_keys(pilot, "<Esc>R")
         replace = chrome.resolve(theme, "ui.cursor.replace")
-        assert replace.underline
-        assert style_at(app, 1, 0).underline
+        assert replace != normal  # the theme's replace cursor (underline by default)
+        assert has(style_at(app, 1, 0), replace)
         await type_keys(pilot, "<Esc>A")
         # Past the end of the line in insert mode: a cursor cell after the text.
         assert has(style_at(app, 6, 0), insert)

@@ -448,17 +448,9 @@ class Editor:
         Vim does when a file is opened at a line."""
         from tinymorph_tui.core.scroll import bottom_top, botline, halfway_top
 
-        bot, _ = botline(self, 0)
-        so = min(int(self.options["scrolloff"]), (self.window_height() - 1) // 2)
-        below = min(so, self.doc.line_count - 1 - self._row)
-        if self._row + below >= bot:
-            # Vim's update_topline() before the first redraw: w_botline is still line 1
-            if self._row + 1 + so <= self.window_height() + 1:
-                self.top_row = bottom_top(self, self._row, below)
-            else:
-                self.top_row = halfway_top(self, self._row)
-        else:
-            self.top_row = 0
+        del bottom_top, botline, halfway_top
+        self.top_row = 0
+        self.scroll_to_cursor()
 
     def scroll_to_cursor(self) -> None:
         """Vim's update_topline(): scroll so the cursor is visible with 'scrolloff'."""

@@ -102,8 +102,10 @@ def update_topline(ed: Editor) -> None:
         so_below = min(so, n - 1 - row)
         bot, _used = botline(ed, top)
         if row + so_below >= bot:
-            line_count = row - bot + 1 + so
-            if line_count <= h + 1:
+            # screen rows from the line below the window to the cursor (+ 'scrolloff');
+            # Vim scrolls when that is at most half a window, else it centres the cursor
+            line_count = sum(ed.plines(r) for r in range(bot, min(row, bot + h) + 1)) + so
+            if line_count <= (h + 1) // 2:
                 top = bottom_top(ed, row, so_below)
             else:
                 top = halfway_top(ed, row)
