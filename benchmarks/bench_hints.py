@@ -9,7 +9,9 @@ Prints one JSON object with:
 - `app_overhead_ms`: the same up to the first ghost character *drawn* by the real
   TinymorphApp (App.run_test; the moment EditorView renders a line holding the ghost
   text), for the instant backend and, with a model, for LocalBackend. `frame_wait_ms` is
-  the part of it between `on_change` and the paint, i.e. Textual's frame pacing.
+  the part of it between `on_change` and the paint (Textual's refresh path and frame
+  pacing); `key_to_paint_ms`, for comparison, is the same path for a typed character (the
+  key reaching the engine to the next repaint of the view).
 - `prefix_reuse`: the LocalBackend through the controller: time to first token for a
   ~400-token context with nothing cached (`cold_ttft_ms`) and right after typing one more
   character (`warm_ttft_ms`), their ratio (target <= 0.25) and the cached token count.
@@ -145,7 +147,9 @@ async def bench_controller(runs: int) -> dict[str, Any]:
     return summary(results)
 
 
-async def bench_app(runs: int, backend_inner: Any, label: str) -> dict[str, Any]:
+async def bench_app(
+    runs: int, backend_inner: Any, label: str, debounce_ms: float
+) -> dict[str, Any]:
     from textual.strip import Strip
 
     from tinymorph_tui.core.editor import Editor
@@ -154,7 +158,7 @@ async def bench_app(runs: int, backend_inner: Any, label: str) -> dict[str, Any]
     marks = Marks()
     backend = TimedBackend(backend_inner, marks)
     ctl = HintController(
-        backend, debounce_ms=5, adaptive_debounce=False, prefetch=False,
+        backend, debounce_ms=debounce_ms, adaptive_debounce=False, prefetch=False,
         sleep=timed_sleep(marks),
     )
     editor = Editor.from_text(STORY * 3, options={"wrap": True})
@@ -163,6 +167,8 @@ async def bench_app(runs: int, backend_inner: Any, label: str) -> dict[str, Any]
     drawn = asyncio.Event()
     results: list[float] = []
     frame_waits: list[float] = []
+    key_paints: list[float] = []
+    key_times: dict[str, float] = {}
 
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.view
@@ -171,6 +177,8 @@ async def bench_app(runs: int, backend_inner: Any, label: str) -> dict[str, Any]
 
         def render_line(y: int) -> Strip:
             strip = original(y)
+            if "key" in key_times and "paint" not in key_times:
+                key_times["paint"] = time.perf_counter()
             needle = wanted.get("text")
             if needle and marks.drawn is None and needle in strip.text:
                 marks.drawn = time.perf_counter()
@@ -178,6 +186,15 @@ async def bench_app(runs: int, backend_inner: Any, label: str) -> dict[str, Any]
             return strip
 
         view.render_line = render_line  # type: ignore[method-assign]
+        feed_key = app.ed.feed_key
+
+        def timed_feed_key(token: str) -> Any:
+            if len(token) == 1:
+                key_times.clear()
+                key_times["key"] = time.perf_counter()
+            return feed_key(token)
+
+        app.ed.feed_key = timed_feed_key
         await pilot.pause()
         inner_change = ctl.on_change
 
@@ -205,11 +222,18 @@ async def bench_app(runs: int, backend_inner: Any, label: str) -> dict[str, Any]
                 results.append(overhead(marks, marks.drawn))
                 assert marks.visible is not None and marks.drawn is not None
                 frame_waits.append((marks.drawn - marks.visible) * 1000.0)
+                if "paint" in key_times:
+                    key_paints.append((key_times["paint"] - key_times["key"]) * 1000.0)
             while ctl.busy:
                 await asyncio.sleep(0.001)
         await pilot.press("escape")
-    out: dict[str, Any] = {"backend": label, "overhead_ms": summary(results)}
+    out: dict[str, Any] = {
+        "backend": label,
+        "debounce_ms": debounce_ms,
+        "overhead_ms": summary(results),
+    }
     out["frame_wait_ms"] = summary(frame_waits)
+    out["key_to_paint_ms"] = summary(key_paints)
     return out
 
 
@@ -289,18 +313,30 @@ async def main() -> int:
     parser.add_argument("--model", help="GGUF model for the LocalBackend parts")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-app", action="store_true", help="skip the Textual app runs")
+    parser.add_argument(
+        "--debounce-ms",
+        type=float,
+        nargs="+",
+        default=[30.0, 5.0],
+        help="debounces for the app runs (30: the adaptive floor, the shortest pause the "
+        "controller uses by default; 5: a hint landing inside the key's own frame)",
+    )
     args = parser.parse_args()
     out: dict[str, Any] = {"target_overhead_ms": 10.0, "target_warm_over_cold": 0.25}
     out["controller_overhead_ms"] = await bench_controller(args.runs)
     model = find_model(args.model)
     if not args.skip_app:
-        apps = [await bench_app(args.runs, marker_backend(), "instant scripted backend")]
+        apps = []
+        for debounce in args.debounce_ms:
+            apps.append(await bench_app(args.runs, marker_backend(), "instant", debounce))
         if model is not None:
             from tinymorph_tui.inference.local import LocalBackend
 
             local = LocalBackend(model, n_threads=1, n_gpu_layers=0)
             await local.load()
-            apps.append(await bench_app(max(5, args.runs // 2), local, f"LocalBackend {model.name}"))
+            label = f"LocalBackend {model.name}"
+            runs = max(5, args.runs // 2)
+            apps.append(await bench_app(runs, local, label, args.debounce_ms[0]))
             await local.aclose()
         out["app_overhead_ms"] = apps
     if model is not None:

@@ -44,7 +44,9 @@ def greedy(client: openai.OpenAI, prompt: str, n: int = 12, **extra: object) -> 
     return done.choices[0].text
 
 
-def test_health_models_and_features_describe_the_server(srv: Running, client: openai.OpenAI) -> None:
+def test_health_models_and_features_describe_the_server(
+    srv: Running, client: openai.OpenAI
+) -> None:
     health = httpx.get(f"{srv.url}/health").json()
     assert health["server"] == "tinymorph" and health["status"] == "ok"
     assert health["model"] == "tiny" and health["steering"] is True and health["features"] == 1
@@ -68,7 +70,9 @@ def test_health_models_and_features_describe_the_server(srv: Running, client: op
 
 
 def test_completion_streamed_equals_whole(client: openai.OpenAI) -> None:
-    whole = client.completions.create(model="tiny", prompt="once upon a time", max_tokens=16, temperature=0)
+    whole = client.completions.create(
+        model="tiny", prompt="once upon a time", max_tokens=16, temperature=0
+    )
     choice = whole.choices[0]
     assert choice.text and choice.finish_reason == "length"
     assert whole.usage is not None and whole.usage.completion_tokens == 16
@@ -99,7 +103,9 @@ def test_prompt_as_token_ids_and_list_of_one_string(srv: Running, client: openai
     tokens = srv.engine.backend.tokenize("the sea", add_bos=True)
     by_ids = client.completions.create(model="tiny", prompt=tokens, max_tokens=8, temperature=0)
     assert by_ids.choices[0].text == text
-    listed = client.completions.create(model="tiny", prompt=["the sea"], max_tokens=8, temperature=0)
+    listed = client.completions.create(
+        model="tiny", prompt=["the sea"], max_tokens=8, temperature=0
+    )
     assert listed.choices[0].text == text
 
 
@@ -118,7 +124,9 @@ def test_chat_uses_the_fallback_format_streamed_and_not(client: openai.OpenAI) -
         {"role": "system", "content": "You tell stories."},
         {"role": "user", "content": "the sea"},
     ]
-    whole = client.chat.completions.create(model="tiny", messages=messages, max_tokens=10, temperature=0)
+    whole = client.chat.completions.create(
+        model="tiny", messages=messages, max_tokens=10, temperature=0
+    )
     message = whole.choices[0].message
     assert message.role == "assistant" and message.content
     assert whole.usage is not None and whole.usage.completion_tokens <= 10
@@ -141,8 +149,35 @@ def test_chat_template_from_the_model_metadata() -> None:
     assert rendered.text == "<s><|user|>hi</s><|assistant|>"
     assert rendered.special and not rendered.add_bos and "</s>" in rendered.stop
     plain = ChatFormatter(None).render([{"role": "user", "content": "hi"}])
-    assert plain.text == fallback_prompt([{"role": "user", "content": "hi"}]) == "User: hi\nAssistant:"
+    assert (
+        plain.text == fallback_prompt([{"role": "user", "content": "hi"}]) == "User: hi\nAssistant:"
+    )
     assert not plain.special and plain.add_bos
+
+
+async def test_chat_template_special_tokens_become_token_ids(srv: Running) -> None:
+    from tinymorph_tui.server.chat import ChatFormatter
+    from tinymorph_tui.server.schemas import parse_chat
+
+    engine = srv.engine
+    saved = engine.chat
+    engine.chat = ChatFormatter(
+        "{{ bos_token }}{% for m in messages %}{{ m['content'] }}{{ eos_token }}{% endfor %}",
+        bos_token="<s>",
+        eos_token="</s>",
+    )
+    try:
+        job = await engine.prepare_chat(
+            parse_chat({"messages": [{"role": "user", "content": "hi"}]})
+        )
+    finally:
+        engine.chat = saved
+    tokens = job.request.prompt_tokens
+    assert tokens is not None
+    # "<s>" and "</s>" are the start and end tokens (ids 1 and 2), not their letters, and
+    # the start token is not doubled.
+    assert tokens[0] == 1 and tokens.count(1) == 1 and tokens[-1] == 2
+    assert "</s>" in job.request.stop and job.prompt_tokens == len(tokens)
 
 
 def test_steering_changes_output_and_zero_steering_does_not(client: openai.OpenAI) -> None:
@@ -178,7 +213,9 @@ def test_unknown_feature_is_a_400_naming_it(client: openai.OpenAI) -> None:
 
 
 def test_logprobs_come_from_the_model(client: openai.OpenAI) -> None:
-    out = client.completions.create(model="tiny", prompt="the", max_tokens=6, temperature=0, logprobs=3)
+    out = client.completions.create(
+        model="tiny", prompt="the", max_tokens=6, temperature=0, logprobs=3
+    )
     lp = out.choices[0].logprobs
     assert lp is not None and lp.tokens is not None and lp.token_logprobs is not None
     assert lp.top_logprobs is not None and lp.text_offset is not None
@@ -237,7 +274,9 @@ def test_end_of_sequence_is_reason_stop(client: openai.OpenAI) -> None:
 
 
 def _post(srv: Running, path: str, content: bytes) -> httpx.Response:
-    return httpx.post(f"{srv.url}{path}", content=content, headers={"content-type": "application/json"})
+    return httpx.post(
+        f"{srv.url}{path}", content=content, headers={"content-type": "application/json"}
+    )
 
 
 BAD_BODIES = [
@@ -264,16 +303,38 @@ BAD_BODIES = [
     (json.dumps({"prompt": "x", "logit_bias": {"999999": 1}}).encode(), "vocabulary", "logit_bias"),
     (json.dumps({"prompt": [999999]}).encode(), "below", "prompt"),
     (json.dumps({"prompt": "x", "steering": [1]}).encode(), "steering must", "steering"),
-    (json.dumps({"prompt": "x", "steering": {"features": {"joy": "a"}}}).encode(), "scale", "steering.features"),
-    (json.dumps({"prompt": "x", "steering": {"features": {"joy": 1e9}}}).encode(), "scale", "steering.features"),
-    (json.dumps({"prompt": "x", "steering": {"feature": {}}}).encode(), "unknown field", "steering"),
-    (json.dumps({"prompt": "x", "steering": {"features": {"nope": 1}}}).encode(), "'nope'", "steering.features"),
-    (json.dumps({"prompt": "x", "presence_penalty": 1}).encode(), "not supported", "presence_penalty"),
+    (
+        json.dumps({"prompt": "x", "steering": {"features": {"joy": "a"}}}).encode(),
+        "scale",
+        "steering.features",
+    ),
+    (
+        json.dumps({"prompt": "x", "steering": {"features": {"joy": 1e9}}}).encode(),
+        "scale",
+        "steering.features",
+    ),
+    (
+        json.dumps({"prompt": "x", "steering": {"feature": {}}}).encode(),
+        "unknown field",
+        "steering",
+    ),
+    (
+        json.dumps({"prompt": "x", "steering": {"features": {"nope": 1}}}).encode(),
+        "'nope'",
+        "steering.features",
+    ),
+    (
+        json.dumps({"prompt": "x", "presence_penalty": 1}).encode(),
+        "not supported",
+        "presence_penalty",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("content", "needle", "param"), BAD_BODIES)
-def test_bad_completion_requests_get_400(srv: Running, content: bytes, needle: str, param: str | None) -> None:
+def test_bad_completion_requests_get_400(
+    srv: Running, content: bytes, needle: str, param: str | None
+) -> None:
     resp = _post(srv, "/v1/completions", content)
     assert resp.status_code == 400, resp.text
     error = resp.json()["error"]
@@ -287,9 +348,18 @@ def test_bad_completion_requests_get_400(srv: Running, content: bytes, needle: s
         ({"messages": []}, "messages"),
         ({"messages": "hi"}, "messages"),
         ({"messages": [{"role": "wizard", "content": "x"}]}, "messages[0].role"),
-        ({"messages": [{"role": "user", "content": [{"type": "image_url"}]}]}, "messages[0].content"),
-        ({"messages": [{"role": "user", "content": "x"}], "max_completion_tokens": -1}, "max_completion_tokens"),
-        ({"messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]}, "tools"),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "image_url"}]}]},
+            "messages[0].content",
+        ),
+        (
+            {"messages": [{"role": "user", "content": "x"}], "max_completion_tokens": -1},
+            "max_completion_tokens",
+        ),
+        (
+            {"messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]},
+            "tools",
+        ),
         ({"messages": [{"role": "user", "content": "x"}], "top_logprobs": 50}, "top_logprobs"),
     ],
 )
@@ -349,3 +419,27 @@ def test_raw_sse_stream_ends_with_done(srv: Running) -> None:
     assert all(e["object"] == "text_completion" for e in events)
     assert events[-1]["choices"][0]["finish_reason"] == "length"
     assert "ttft_ms" in events[-1]["tinymorph"]
+
+
+def test_generation_failure_is_a_500_or_an_error_event(
+    srv: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tinymorph_tui.inference import BackendError
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise BackendError("the GPU caught fire")
+
+    monkeypatch.setattr(srv.engine.backend, "generate_sync", failing)
+    whole = httpx.post(f"{srv.url}/v1/completions", json={"prompt": "x", "max_tokens": 2})
+    assert whole.status_code == 500
+    assert whole.json()["error"]["message"] == "generation failed: the GPU caught fire"
+    body = {"prompt": "x", "max_tokens": 2, "stream": True}
+    with httpx.stream("POST", f"{srv.url}/v1/completions", json=body) as resp:
+        payloads = sse_payloads(resp.iter_lines())
+    assert payloads[-1] == "[DONE]"
+    assert "the GPU caught fire" in json.loads(payloads[-2])["error"]["message"]
+    monkeypatch.undo()
+    assert (
+        httpx.post(f"{srv.url}/v1/completions", json={"prompt": "x", "max_tokens": 2}).status_code
+        == 200
+    )

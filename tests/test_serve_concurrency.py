@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,6 +12,8 @@ import httpx
 import openai
 import pytest
 from test_serve_support import TINY_EOS, Running, start_server, wait_idle
+
+from tinymorph_tui.server.engine import JobRecord
 
 # Prompts sharing a prefix keep the load test on the prefix cache (the test machine is slow).
 PROMPTS = ["once upon a time", "once upon a time the sea", "once upon a time she said"]
@@ -37,7 +40,10 @@ def test_concurrent_steered_and_plain_requests_match_their_solo_runs(srv: Runnin
     cases = [(p, s) for p in PROMPTS for s in STEERINGS]
     alone = {(p, json.dumps(s)): complete(srv.url, p, s) for p, s in cases}
     # Steering really differs between the cases, or this test would prove nothing.
-    assert alone[(PROMPTS[0], json.dumps(STEERINGS[0]))] != alone[(PROMPTS[0], json.dumps(STEERINGS[1]))]
+    assert (
+        alone[(PROMPTS[0], json.dumps(STEERINGS[0]))]
+        != alone[(PROMPTS[0], json.dumps(STEERINGS[1]))]
+    )
     work = cases * 2
     with ThreadPoolExecutor(max_workers=len(work)) as pool:
         results = list(pool.map(lambda c: complete(srv.url, c[0], c[1]), work))
@@ -81,25 +87,37 @@ LONG = {
 }
 
 
+def finished_job(srv: Running) -> JobRecord:
+    """The record of the job that ends next (waits, bounded, until it ends)."""
+    deadline = time.monotonic() + 60
+    while srv.engine.last_job is None:
+        assert time.monotonic() < deadline, "no job finished"
+        time.sleep(0.01)
+    wait_idle(srv.url)
+    return srv.engine.last_job
+
+
 def test_client_disconnect_mid_stream_frees_the_worker(srv: Running) -> None:
+    wait_idle(srv.url)
+    srv.engine.last_job = None
     with httpx.Client(base_url=srv.url, timeout=60) as c:
         with c.stream("POST", "/v1/completions", json={**LONG, "stream": True}) as resp:
             first = next(line for line in resp.iter_lines() if line.startswith("data: "))
             assert json.loads(first[6:])["choices"][0]["text"]
         # Leaving the block closed the connection mid-stream.
-    wait_idle(srv.url)
-    record = srv.engine.last_job
-    assert record is not None and record.cancelled and record.tokens < LONG["max_tokens"]
+    record = finished_job(srv)
+    assert record.cancelled and record.tokens < LONG["max_tokens"]
     # The next request is served normally.
     assert complete(srv.url, "the sea", None, 4)
 
 
 def test_client_disconnect_while_waiting_for_a_whole_answer(srv: Running) -> None:
-    with pytest.raises(httpx.ReadTimeout):
-        httpx.post(f"{srv.url}/v1/completions", json=LONG, timeout=httpx.Timeout(60, read=0.3))
     wait_idle(srv.url)
-    record = srv.engine.last_job
-    assert record is not None and record.cancelled and record.tokens < LONG["max_tokens"]
+    srv.engine.last_job = None
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(f"{srv.url}/v1/completions", json=LONG, timeout=httpx.Timeout(60, read=1.0))
+    record = finished_job(srv)
+    assert record.cancelled and record.tokens < LONG["max_tokens"]
 
 
 def test_full_queue_answers_503_with_retry_after(
@@ -115,15 +133,17 @@ def test_full_queue_answers_503_with_retry_after(
                 for line in lines:
                     if line.startswith("data: "):
                         break
-                busy = httpx.post(f"{running.url}/v1/completions", json={"prompt": "x", "max_tokens": 2})
+                busy = httpx.post(
+                    f"{running.url}/v1/completions", json={"prompt": "x", "max_tokens": 2}
+                )
                 assert busy.status_code == 503
                 assert busy.headers["retry-after"] == "1"
                 error = busy.json()["error"]
                 assert error["code"] == "queue_full" and "busy" in error["message"]
                 with pytest.raises(openai.InternalServerError):
-                    openai.OpenAI(base_url=f"{running.url}/v1", api_key="x", max_retries=0).completions.create(
-                        model="tiny", prompt="x", max_tokens=2
-                    )
+                    openai.OpenAI(
+                        base_url=f"{running.url}/v1", api_key="x", max_retries=0
+                    ).completions.create(model="tiny", prompt="x", max_tokens=2)
         wait_idle(running.url)
         again = httpx.post(f"{running.url}/v1/completions", json={"prompt": "x", "max_tokens": 2})
         assert again.status_code == 200

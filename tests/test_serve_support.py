@@ -64,13 +64,17 @@ def start_server(
     catalog = make_catalog(model, root)
     # One thread: the test machine's cores are shared, and llama.cpp's spinning threads
     # slow down badly when oversubscribed.
-    engine = Engine.from_model(model, n_ctx=n_ctx, n_threads=1, catalog=catalog, max_queue=max_queue)
+    engine = Engine.from_model(
+        model, n_ctx=n_ctx, n_threads=1, catalog=catalog, max_queue=max_queue
+    )
     engine.load()
     server = BackgroundServer(create_app(engine, settings or ServerSettings())).start()
     return Running(server, engine, catalog)
 
 
-def wait_idle(url: str, timeout: float = 60.0, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def wait_idle(
+    url: str, timeout: float = 60.0, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Poll /health until nothing runs or waits (bounded); returns the last health body."""
     deadline = time.monotonic() + timeout
     while True:

@@ -441,3 +441,58 @@ def test_document_roundtrip_helper_is_untouched(tmp_path: Path) -> None:
     path = tmp_path / "bom.md"
     path.write_bytes(b"\xef\xbb\xbfa\r\nb\r\n")
     assert Document.load(path).text() == "a\nb\n"
+
+
+def test_config_file_applies_and_cli_flags_win(tmp_path: Path) -> None:
+    import argparse
+
+    from tinymorph_tui.state import paths
+    from tinymorph_tui.ui.launch import build_config
+
+    cfg = paths.resolve().config_file
+    paths.ensure_dir(cfg.parent)
+    cfg.write_text(
+        '[editor]\nnumber = true\nts = 2\nnosuchoption = 1\n'
+        '[ui]\ntheme = "light"\n[hints]\nenabled = false\ndebounce_ms = "soon"\n'
+    )
+    args = argparse.Namespace(model=None, server=None, theme="ansi16", no_hints=False)
+    config = build_config(args)
+    path = _file(tmp_path, "text\n")
+    app = TinymorphApp(path, config=config)
+    seen: list[str] = []
+    real_set = app._set_message
+
+    def record(text: str, is_error: bool = False) -> None:
+        seen.append(text)
+        real_set(text, is_error)
+
+    app._set_message = record  # type: ignore[method-assign]
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.2)
+            assert app.ed.options["number"] is True
+            assert app.ed.options["tabstop"] == 2
+            assert app.theme_obj.name == "ansi16"  # --theme over [ui] theme
+            assert app.controller is not None and not app.controller.enabled
+
+    run(go())
+    assert any(f"{cfg}:9: hints.debounce_ms must be int" in m for m in seen), seen
+    assert any(f"{cfg}:4: unknown option editor.nosuchoption" in m for m in seen), seen
+    assert "ts" not in config.editor and config.editor["tabstop"] == 2
+
+
+def test_mouse_setting_reaches_the_terminal_driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from tinymorph_tui.state import paths
+    from tinymorph_tui.ui import launch
+
+    cfg = paths.resolve().config_file
+    paths.ensure_dir(cfg.parent)
+    cfg.write_text("[ui]\nmouse = false\n")
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(TinymorphApp, "run", lambda self, **kw: seen.update(kw))
+    args = argparse.Namespace(model=None, server=None, theme=None, no_hints=False, recover=False)
+    assert launch.launch(_file(tmp_path), args) == 0
+    assert seen == {"mouse": False}

@@ -133,6 +133,9 @@ async def test_search_matches_are_highlighted_and_incsearch_while_typing():
             assert has(style_at(app, x + 1, y), hl)
         assert not has(style_at(app, 0, 1), hl)
         await type_keys(pilot, ":nohlsearch<CR>")
+        assert not has(style_at(app, 14, 0), hl)
+        await type_keys(pilot, "n")  # the next search shows them again
+        assert has(style_at(app, 14, 0), hl)
         await type_keys(pilot, ":set nohlsearch<CR>")
         assert not has(style_at(app, 14, 0), hl)
 
@@ -370,3 +373,52 @@ async def test_steering_panel_toggles_with_f3(monkeypatch):
         await pilot.pause()
         assert not panel.display
         assert app.view.has_focus
+
+
+async def test_edit_another_file_switches_the_view_and_highlighter(tmp_path):
+    first = tmp_path / "one.md"
+    second = tmp_path / "two.md"
+    first.write_text("# One\n")
+    second.write_text("# Two\nsecond file\n")
+    ed = Editor.open(first, options=PROSE)
+    app = TinymorphApp(first, editor=ed, state=False)
+    async with app.run_test(size=(60, 8)) as pilot:
+        for _ in range(100):
+            if app.highlighter is not None:
+                break
+            await pilot.pause(0.02)
+        await type_keys(pilot, f":e {second}<CR>")
+        assert view_rows(app)[1].startswith("second file")
+        assert "two.md" in app.status.plain
+        if app.highlighter is not None:
+            assert app._highlighted_doc is app.ed.doc
+
+
+async def test_nowrap_scrolls_sideways_to_keep_the_cursor_visible():
+    app = make_app("0123456789" * 10 + "\nshort\n", wrap=False)
+    async with app.run_test(size=(30, 8)) as pilot:
+        assert view_rows(app)[0].startswith("0123456789")
+        await type_keys(pilot, "$")
+        x, y = app.view.cursor_screen_position()
+        assert 0 <= x < 30 and y == 0
+        assert view_rows(app)[0].rstrip().endswith("789")
+        await type_keys(pilot, "0")
+        assert view_rows(app)[0].startswith("0123456789")
+
+
+async def test_config_problems_are_shown_at_start_up():
+    from tinymorph_tui.state.config import Config
+
+    config = Config(
+        warnings=["config.toml:3: unknown key ui.colour"],
+        errors=["config.toml:5: hints.debounce_ms must be int"],
+    )
+    ed = Editor.from_text("text\n", options=PROSE)
+    app = TinymorphApp(None, editor=ed, config=config, state=False)
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        shown = app.cmdline.build().plain
+        assert "unknown key ui.colour" in shown and "must be int" in shown
+        assert app.cmdline.info.is_error
+        await type_keys(pilot, "l")
+        assert app.ed.cursor == (0, 1)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from rich.style import Style
+from test_ui_app import has, style_at, type_keys, view_rows
 
 from tinymorph_tui.core.editor import Editor
 from tinymorph_tui.hints.controller import HintController
 from tinymorph_tui.hints.scripted import ScriptedBackend
 from tinymorph_tui.ui import chrome
 from tinymorph_tui.ui.app import TinymorphApp
-
-from test_ui_app import has, style_at, type_keys, view_rows
 
 HINT = " over the hills. And far away"
 
@@ -194,3 +193,29 @@ def test_ghost_styles_exist_in_every_theme():
     for name in available_themes():
         theme = load_theme(name)
         assert chrome.resolve(theme, "ui.virtual.ghost") != Style()
+
+
+async def test_steering_changes_reach_the_controller_and_the_status_line():
+    from tinymorph_tui.ui.feature_panel import FeaturePanel
+
+    app, _ = make_app()
+    async with app.run_test(size=(100, 8)) as pilot:
+        app.post_message(FeaturePanel.SteeringChanged({"joy": 0.5, "sea": 0.0}))
+        await pilot.pause()
+        assert app.controller.steering == {"joy": 0.5}
+        assert "steer joy+0.5" in app.status.plain
+
+
+def test_keys_doc_lists_every_shell_binding():
+    import tomllib
+    from pathlib import Path
+
+    from tinymorph_tui.core.keys import keys_to_notation, parse_keys
+    from tinymorph_tui.ui.shell_commands import hints_keymap_path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "keys.md").read_text()
+    data = tomllib.loads(hints_keymap_path().read_text())
+    for table in data.values():
+        for keys, command in table.items():
+            note = keys_to_notation(parse_keys(keys))
+            assert f"`{note}` | `{command}`" in doc, (keys, command)

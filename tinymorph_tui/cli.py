@@ -54,6 +54,13 @@ def _edit_parser() -> argparse.ArgumentParser:
 
 def check_editable(path: Path) -> None:
     """Refuse paths the editor cannot open, with a one-line reason (raises CliError)."""
+    try:
+        _check_editable(path)
+    except OSError as exc:  # e.g. ENAMETOOLONG, ELOOP from stat() itself
+        raise CliError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _check_editable(path: Path) -> None:
     if path.is_dir():
         raise CliError(f"{path}: is a directory")
     if path.exists():

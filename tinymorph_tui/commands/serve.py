@@ -147,7 +147,7 @@ def _serve(
     from tinymorph_tui.inference.types import BackendError
     from tinymorph_tui.server.engine import Engine
 
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)  # URLs stay whole
     engine = Engine.from_model(
         model,
         n_ctx=args.n_ctx,
@@ -156,14 +156,18 @@ def _serve(
         max_queue=args.max_queue,
     )
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]loading[/] {task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            progress.add_task(model.name, total=None)
+        if console.is_terminal:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]loading[/] {task.description}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as progress:
+                progress.add_task(model.name, total=None)
+                info = engine.load()
+        else:  # a log file or a pipe: no spinner frames, one plain line
+            console.print(f"loading {model.name} ...")
             info = engine.load()
     except BackendError as exc:
         engine.close()
@@ -235,5 +239,10 @@ def _run_uvicorn(
         server_header=False,
     )
     server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn re-raises the Ctrl-C it handled once it has shut down gracefully:
+        # that is the normal way to stop a server, not a failure.
+        pass
     return 0

@@ -43,7 +43,11 @@ def _entries() -> tuple[tuple[str, Any, str, dict[str, Any]], ...]:
     for cid, (fn, doc, flags) in normal_cmds.ACTIONS.items():
         out.append((cid, fn, doc, {"kind": "action", **flags}))
     for cid, fn in scroll.SCROLL_ACTIONS.items():
-        out.append((cid, fn, (fn.__doc__ or "").strip(), {"kind": "action"}))
+        flags: dict[str, Any] = {"kind": "action"}
+        if cid in ("scroll-line-down", "scroll-line-up", "scroll-cursor-top",
+                   "scroll-cursor-middle", "scroll-cursor-bottom"):
+            flags["keep_curswant"] = True
+        out.append((cid, fn, (fn.__doc__ or "").strip(), flags))
     for cid, (fn, doc, flags) in visual.VISUAL_ACTIONS.items():
         out.append((cid, fn, doc or (fn.__doc__ or "").strip(), {"kind": "action", **flags}))
     for cid, (fn, doc) in insert.INSERT_COMMANDS.items():

@@ -78,6 +78,12 @@ def leave(ed: Editor, st: CmdState) -> None:
         ed.mode = "normal"
 
 
+def _after(ed: Editor) -> None:
+    """An insert-mode <C-o> command that used the command line is done."""
+    if ed.mode == "normal":
+        ed.finish_ctrl_o()
+
+
 def handle_key(ed: Editor, tok: str) -> None:
     """One key on the command line."""
     st: CmdState = ed.cmdline_state
@@ -150,8 +156,9 @@ def c_execute(ed: Editor, st: CmdState, tok: str) -> None:
         if text:
             ed.registers.set_special(":", text)
         run_ex(ed, text, count=st.count)
-        return
-    _run_search(ed, st, text)
+    else:
+        _run_search(ed, st, text)
+    _after(ed)
 
 
 def _run_search(ed: Editor, st: CmdState, text: str) -> None:
@@ -223,6 +230,7 @@ def run_ex(ed: Editor, line: str, count: int | None = None) -> None:
 def c_cancel(ed: Editor, st: CmdState, tok: str) -> None:
     """Abandon the command line (<Esc> / <C-c>)."""
     leave(ed, st)
+    _after(ed)
 
 
 def c_backspace(ed: Editor, st: CmdState, tok: str) -> None:
@@ -230,6 +238,7 @@ def c_backspace(ed: Editor, st: CmdState, tok: str) -> None:
     line, cur = ed.cmdline, ed.cmdline_cursor
     if len(line) <= 1:
         leave(ed, st)
+        _after(ed)
         return
     if cur <= 1:
         return

@@ -533,7 +533,10 @@ def _create_temp(real: Path) -> tuple[Path, int]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        tmp = real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
+        # Cut the name so the temporary one stays within NAME_MAX (255 bytes) even when
+        # the file's own name is near it; otherwise such a file could never be saved.
+        stem = os.fsencode(real.name)[:200].decode(errors="ignore")
+        tmp = real.parent / f".{stem}.{secrets.token_hex(4)}.tmp"
         try:
             return tmp, os.open(tmp, flags, 0o666)
         except FileExistsError:

@@ -177,6 +177,9 @@ class Editor:
         self._u_text = ""
         self._u_col = 0
         self._u_busy = False
+        self._line_cache: tuple[int, int, str] = (-1, -1, "")
+        #: the buffer was emptied by deleting all its lines (Vim's ML_EMPTY)
+        self.ml_empty = False
         self._pl_cache: dict[int, int] = {}
         self._pl_version = -1
         self.doc.add_listener(self._on_edit)
@@ -247,8 +250,17 @@ class Editor:
         self._col = col
 
     def line(self, row: int | None = None) -> str:
-        """Text of a line (default: the cursor line)."""
-        return self.doc.line(self._row if row is None else row)
+        """Text of a line (default: the cursor line); the last one read is cached per
+        document version, because one key often looks at the cursor line several times."""
+        if row is None:
+            row = self._row
+        cache = self._line_cache
+        v = self.doc.version
+        if cache[0] == v and cache[1] == row:
+            return cache[2]
+        text = self.doc.line(row)
+        self._line_cache = (v, row, text)
+        return text
 
     @property
     def pending_keys(self) -> str:
@@ -308,7 +320,8 @@ class Editor:
             return s if name == "<" else e
         pos = self.marks.get(name)
         if pos is None and name in ("'", "`"):
-            return (0, 0)
+            # the context mark starts where Vim put the cursor when the file was opened
+            return (0, first_nonblank(self.doc.line(0)))
         return pos
 
     def set_mark(self, name: str, pos: tuple[int, int] | None = None) -> bool:
@@ -338,7 +351,10 @@ class Editor:
         if self._group_depth and box is not None and not box.filled:
             box.row, box.col = self.cursor_raw
             box.filled = True
+        if ev.inserted:
+            self.ml_empty = False
         self.marks.on_edit(ev)
+        self.marks.set(".", ev.start_point)  # Vim's '. : where the last change was made
         self._track_u_line(ev)
         if self._events is not None:
             self._events.append(ev)
@@ -375,8 +391,8 @@ class Editor:
             self._row = n - 1
         if self._row < 0:
             self._row = 0
-        length = len(self.doc.line(self._row))
-        if self.mode in ("insert", "replace") or (
+        length = len(self.line(self._row))
+        if self.mode in ("insert", "replace") or self._ctrl_o_session is not None or (
             self.mode.startswith("visual") and self.options["selection"] != "old"
         ):
             limit = length
@@ -389,7 +405,7 @@ class Editor:
 
     def update_curswant(self) -> None:
         """Remember the cursor's screen column as the column j/k aim for."""
-        self._curswant = vcol_of(self.doc.line(self._row), self._col, int(self.options["tabstop"]))
+        self._curswant = vcol_of(self.line(self._row), self._col, int(self.options["tabstop"]))
 
     def curswant_vcol(self) -> int:
         """The wanted screen column (MAXCOL after $)."""
@@ -428,7 +444,7 @@ class Editor:
             self._pl_version = self.doc.version
         v = self._pl_cache.get(row)
         if v is None:
-            line = self.doc.line(row)
+            line = self.line(row)
             cols = max(int(self.options["columns"]), 1)
             if not self.options["wrap"]:
                 v = 1
@@ -439,6 +455,13 @@ class Editor:
             self._pl_cache[row] = v
         return v
 
+    def plines_cache(self) -> dict[int, int]:
+        """The (validated) row -> screen rows cache, for loops that read many rows."""
+        if self._pl_version != self.doc.version:
+            self._pl_cache.clear()
+            self._pl_version = self.doc.version
+        return self._pl_cache
+
     def window_height(self) -> int:
         """Text rows of the window: 'lines' minus the command line, as Vim computes."""
         return max(int(self.options["lines"]) - 1, 1)
@@ -446,7 +469,7 @@ class Editor:
     def _initial_topline(self) -> None:
         """A cursor placed off the first screen before anything is drawn is centred, as
         Vim does when a file is opened at a line."""
-        from tinymorph_tui.core.scroll import bottom_top, botline, halfway_top
+        from tinymorph_tui.core.scroll import botline, bottom_top, halfway_top
 
         del bottom_top, botline, halfway_top
         self.top_row = 0
@@ -513,11 +536,17 @@ class Editor:
             self.beep()
         else:
             self.execute(res)
+        self.finish_ctrl_o()
+
+    def finish_ctrl_o(self) -> None:
+        """After the one command of insert-mode <C-o>, go back to inserting."""
         s = self._ctrl_o_session
         if s is not None and self.mode == "normal" and not self._pending:
-            # <C-o> in insert mode: one command done, back to inserting
             self._ctrl_o_session = None
             s.ctrl_o = False
+            if self._curswant >= MAXCOL:
+                # "$" during <C-o> leaves the cursor after the last character
+                self._col = len(self.doc.line(self._row))
             s.start = self.cursor_raw
             self.insert = s
             self.mode = "replace" if s.replace else "insert"
@@ -654,8 +683,6 @@ class Editor:
             pass
         elif isinstance(m.curswant, int):
             self._curswant = m.curswant
-        else:
-            self._curswant = vcol_of(self.doc.line(m.row), m.col, int(self.options["tabstop"]))
         self.clamp_cursor()
         if m.curswant is None:
             self.update_curswant()

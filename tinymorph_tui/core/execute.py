@@ -83,8 +83,9 @@ def run(ed: Editor, p: Parsed) -> None:
             ed.beep()
     if ed.mode not in ("insert", "replace", "command"):
         ed.clamp_cursor()
-    if data.get("keep_curswant") is None and ed.mode not in ("command",):
-        pass
+        if not data.get("keep_curswant"):
+            # most commands set the wanted column to where the cursor ends up
+            ed.update_curswant()
     ed.scroll_to_cursor()
 
 
@@ -138,7 +139,7 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
         cs = start
         if op != "yank" and n == 1:
             cs = (r, ed.first_nonblank_col(r)) if (op not in ("delete", "shift-left", "shift-right") or ed.options["startofline"]) else start
-        region = ops.Region((r, 0), (r1, 0), "line", origin=start, cursor_start=cs)
+        region = ops.Region((r, 0), (r1, 0), "line", origin=start, cursor_start=cs, line_op=True)
         if p.force == "v":
             line = ed.doc.line(r1)
             region = ops.Region((r, start[1]), (r1, len(line)), "char", origin=start)
@@ -173,8 +174,13 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
             ed.beep()
             return
         if region.kind == "char" and region.start == region.end and op in ("delete", "yank"):
-            # an empty region (cpoptions without "E"): nothing happens, no error
+            # an empty region (cpoptions without "E"): nothing happens, no error; a delete
+            # still saves the line for undo (op_delete() -> u_save_cursor())
             ed.move_cursor_raw(*region.start)
+            if op == "delete":
+                from tinymorph_tui.core.normal_cmds import _empty_undo_step
+
+                _empty_undo_step(ed, region.start[0])
             ed.clamp_cursor()
             return
     apply(ed, op, region, Ctx(ed, count, reg=p.reg, op=op, keys=p.cmd_keys), p)

@@ -143,8 +143,8 @@ def _break_with(prefix: str, cont: str, body: str, tw: int, ts: int) -> list[str
     return lines
 
 
-def position_key(ed: Editor, r0: int, r1: int, pos: tuple[int, int]) -> int | None:
-    """How many non-blank characters of rows r0..r1 come before `pos` (None: outside)."""
+def position_key(ed: Editor, r0: int, r1: int, pos: tuple[int, int]) -> tuple[int, str] | None:
+    """(non-blank characters of rows r0..r1 before `pos`, the text) (None: outside)."""
     row, col = pos
     if not r0 <= row <= r1:
         return None
@@ -152,14 +152,18 @@ def position_key(ed: Editor, r0: int, r1: int, pos: tuple[int, int]) -> int | No
     for r in range(r0, row):
         n += sum(1 for ch in ed.doc.line(r) if ch not in " \t")
     n += sum(1 for ch in ed.doc.line(row)[:col] if ch not in " \t")
-    return n
+    return n, "\n".join(ed.doc.line(r) for r in range(r0, r1 + 1))
 
 
-def keep_position(ed: Editor, r0: int, last: int, key: int | None, origin: tuple[int, int]) -> tuple[int, int]:
+def keep_position(
+    ed: Editor, r0: int, last: int, key: tuple[int, str] | None, origin: tuple[int, int]
+) -> tuple[int, int]:
     """The position holding the same non-blank character after formatting (gw)."""
     if key is None:
         return origin
-    n = key
+    n, before = key
+    if "\n".join(ed.doc.line(r) for r in range(r0, last + 1)) == before:
+        return origin  # nothing changed: the cursor stays exactly where it was
     for r in range(r0, last + 1):
         line = ed.doc.line(r)
         for c, ch in enumerate(line):

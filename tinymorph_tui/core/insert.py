@@ -83,6 +83,10 @@ def change(ed: Editor, region: Region, reg_name: str | None) -> None:
         start(ed, "c")
         ed.insert.block = (r0, r1, region.vcols[0], False, region.to_eol, region.vcols[0])
         return
+    if region.inclusive_empty:
+        # op_change() on an empty line still "yanks" the empty text into "- (a delete
+        # returns early there instead)
+        ed.registers.put(reg_name if reg_name not in (None, '"') else "-", "", "char", op="delete")
     ops.delete_region(ed, region, reg_name, for_change=True)
     ed.move_cursor_raw(*region.start)
     start(ed, "c")
@@ -149,6 +153,27 @@ def _one_key(ed: Editor, s: Session, tok: str, cid: str | None) -> None:
 
 def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
     kind = s.pending[0]
+    if kind == "=":
+        # the expression register prompt: read up to <CR>, <Esc> cancels
+        s.typed.append(tok)
+        if tok == "<Esc>":
+            s.pending = []
+        elif tok in ("<CR>", "<NL>"):
+            expr = "".join(s.pending[1:])
+            s.pending = []
+            value = eval_expression(expr)
+            if value is None:
+                ed.set_error(f"E15: Invalid expression: \"{expr}\"")
+            else:
+                insert_text(ed, s, value, literal=True)
+        elif tok == "<BS>":
+            if len(s.pending) > 1:
+                s.pending.pop()
+            else:
+                s.pending = []
+        elif len(tok) == 1:
+            s.pending.append(tok)
+        return
     if kind == "<C-r>":
         if tok == "<C-r>" or tok == "<C-o>" or tok == "<C-p>":
             s.pending.append(tok)
@@ -159,6 +184,7 @@ def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
         s.typed.append(tok)
         name = tok if len(tok) == 1 else ""
         if name == "=":
+            s.pending = ["="]
             return
         entry = ed.registers.get_entry(name) if name and ed.registers.valid(name) else None
         if entry is None:
@@ -178,6 +204,38 @@ def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
             insert_text(ed, s, ch, literal=True)
         return
     s.pending = []
+
+
+def eval_expression(expr: str) -> str | None:
+    """A small subset of Vim expressions for <C-r>=: integer arithmetic and strings."""
+    import ast
+    import operator
+
+    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.floordiv, ast.Mod: operator.mod}
+
+    def ev(node: ast.AST) -> int | str:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, str)):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = ev(node.operand)
+            if not isinstance(v, int):
+                raise ValueError(expr)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp) and type(node.op) in ops:
+            a, b = ev(node.left), ev(node.right)
+            if isinstance(a, int) and isinstance(b, int):
+                if isinstance(node.op, (ast.Div, ast.Mod)) and b == 0:
+                    raise ValueError(expr)
+                return int(ops[type(node.op)](a, b))
+        raise ValueError(expr)
+
+    try:
+        return str(ev(ast.parse(expr.strip(), mode="eval")))
+    except (ValueError, SyntaxError, TypeError):
+        return None
 
 
 def _literal_of(tok: str) -> str:
@@ -251,7 +309,9 @@ def _auto_wrap(ed: Editor, s: Session, tw: int) -> bool:
     col = startcol
     foundcol = 0
     end_foundcol = 0
-    cc = line[col] if col < len(line) else ""
+    # at the insert position Vim looks at the typed (non-blank) character, not at the
+    # text after the cursor
+    cc = "x"
     while True:
         if cc in (" ", "\t") and cc:
             end_col = col

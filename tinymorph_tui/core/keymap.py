@@ -184,7 +184,7 @@ class Keymap:
                 return tomllib.load(fh)
         except FileNotFoundError:
             self.errors.append(f"{path}: file not found")
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             self.errors.append(f"{path}: {exc}")
         return {}
 

@@ -106,7 +106,7 @@ def _left(ctx: Ctx, wrap_flag: str) -> Motion | None:
             c -= 1
         elif wrap and r > 0:
             r -= 1
-            c = len(ed.doc.line(r))
+            c = len(ed.line(r))
             # Vim: with an operator a wrap stops on the NUL (deletes the line break)
             if not ctx.op and c > 0:
                 c -= 1
@@ -124,7 +124,7 @@ def _left(ctx: Ctx, wrap_flag: str) -> Motion | None:
 def _right(ctx: Ctx, wrap_flag: str | None) -> Motion | None:
     ed = ctx.ed
     r, c = ed.cursor_raw
-    line = ed.doc.line(r)
+    line = ed.line(r)
     n = ctx.count1
     wrap = wrap_flag is not None and _ww(ed, wrap_flag)
     moved = False
@@ -136,7 +136,7 @@ def _right(ctx: Ctx, wrap_flag: str | None) -> Motion | None:
         elif wrap and r + 1 < ed.doc.line_count:
             r += 1
             c = 0
-            line = ed.doc.line(r)
+            line = ed.line(r)
         else:
             break
         moved = True
@@ -201,7 +201,7 @@ def _vertical(ctx: Ctx, delta: int) -> Motion | None:
         if r <= 0:
             return None
         nr = max(r - n, 0)
-    line = ed.doc.line(nr)
+    line = ed.line(nr)
     col = ed.col_for_curswant(line)
     return Motion(nr, col, "linewise", curswant="keep")
 
@@ -832,7 +832,9 @@ def find_par(ed: Editor, row: int, count: int, forward: bool) -> tuple[int, int,
                     return None
                 curr -= step
                 break
-    if curr == n - 1 and forward:
+    if curr == n - 1:
+        # Vim 9.0 checks only for the last line here (not the direction): "{" on the last
+        # line of a buffer without a blank line above lands on its last character
         line = doc.line(curr)
         if line:
             return (curr, len(line) - 1, True)
@@ -868,6 +870,7 @@ def find_sent(ed: Editor, w: Walker, forward: bool, count: int) -> bool:
     step = w.incl if forward else w.decl
     while count > 0:
         count -= 1
+        prev_pos = w.pos
         noskip = False
         goto_found = False
         if w.char() == "":
@@ -933,6 +936,13 @@ def find_sent(ed: Editor, w: Walker, forward: bool, count: int) -> bool:
         while not noskip and w.char() in (" ", "\t") and w.char():
             if w.incl() == -1:
                 break
+        if w.pos == prev_pos:
+            # didn't actually move: advance one character and try again
+            if step() == -1:
+                if count:
+                    return False
+                break
+            count += 1
     return True
 
 

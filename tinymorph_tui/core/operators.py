@@ -66,6 +66,10 @@ class Region:
     end_adjusted: bool = False
     #: where Vim leaves the cursor for y, g~ ... (its oap->start)
     cursor_start: Pos | None = None
+    #: made by a doubled operator (dd, cc, yy ...)
+    line_op: bool = False
+    #: an inclusive motion that ended on an empty line ("c$" there still yanks "")
+    inclusive_empty: bool = False
     #: first and last row of a visual selection (line-based operators use these)
     visual_rows: tuple[int, int] | None = None
 
@@ -106,6 +110,9 @@ def from_motion(ed: Editor, start: Pos, m: Motion, force: str | None, op: str) -
     if inclusive:
         line = ed.doc.line(hi[0])
         hi = (hi[0], min(hi[1] + 1, len(line))) if line else (hi[0], 0)
+        if not line and lo == hi:
+            return Region(lo, hi, "char", use_reg_one=m.use_reg_one, origin=start, cursor_start=lo,
+                          inclusive_empty=True)
     return Region(lo, hi, "char", use_reg_one=m.use_reg_one, origin=start, cursor_start=lo)
 
 
@@ -203,11 +210,10 @@ def region_text(ed: Editor, reg: Region) -> str:
     """The text of a region (line regions without the final newline; blocks joined by \\n)."""
     if reg.kind == "block":
         return "\n".join(block_pieces(ed, reg)[i][2] for i in range(reg.end[0] - reg.start[0] + 1))
+    if reg.kind == "line":
+        return "\n".join(ed.doc.line(r) for r in range(reg.start[0], reg.end[0] + 1))
     a, b = region_offsets(ed, reg)
-    text = ed.doc.slice(a, b)
-    if reg.kind == "line" and text.endswith("\n"):
-        text = text[:-1]
-    return text
+    return ed.doc.slice(a, b)
 
 
 def block_pieces(ed: Editor, reg: Region) -> list[tuple[int, int, str, int, int]]:
@@ -277,6 +283,10 @@ def store_register(ed: Editor, reg_name: str | None, text: str, kind: str, op: s
 def delete_region(ed: Editor, reg: Region, reg_name: str | None, *, for_change: bool = False, yank: bool = True) -> None:
     """The d operator (and the deleting half of c)."""
     doc = ed.doc
+    if len(doc) == 0 and (ed.ml_empty or reg.kind == "char"):
+        # a buffer emptied by deleting all its lines (Vim's ML_EMPTY): nothing to delete,
+        # registers untouched
+        return
     if reg.kind == "block":
         pieces = block_pieces(ed, reg)
         text = "\n".join(p[2] for p in pieces)
@@ -322,6 +332,7 @@ def delete_region(ed: Editor, reg: Region, reg_name: str | None, *, for_change: 
         else:
             doc.delete(0, len(doc))
             row = 0
+            ed.ml_empty = True
             ed.set_message("--No lines in buffer--")
         if ed.options["startofline"]:
             ed.move_cursor_raw(row, first_nonblank(doc.line(row)))

@@ -105,6 +105,16 @@ class Registers:
             self._regs["0"] = reg
             self._unnamed = "0"
 
+    def set_recorded(self, name: str, text: str) -> None:
+        """Store a recorded macro (q{reg}); "A-Z append; the unnamed register is unchanged."""
+        if name == '"':
+            name = "0"
+        low = name.lower()
+        reg = Register(text, "char")
+        if name.isupper() and low in self._regs:
+            reg = _append(self._regs[low], reg)
+        self._regs[low] = reg
+
     def delete_to_one(self, reg: Register) -> None:
         """Put a delete into "1 (shifting) even when small: Vim does this for some motions."""
         self._shift(reg)

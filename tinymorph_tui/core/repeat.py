@@ -58,10 +58,8 @@ def toggle_recording(ed: Editor, reg: str | None) -> bool:
         ed.recording = None
         ed._record_tokens = []
         text = tokens_to_register(toks)
-        if name.isupper():
-            ed.registers.put(name, text, "char", op="set")
-        else:
-            ed.registers.put(name, text, "char", op="set")
+        # recording does not change what the unnamed register points to
+        ed.registers.set_recorded(name, text)
         ed.set_message("")
         return True
     if reg is None or not (reg.isalnum() or reg == '"'):

@@ -74,8 +74,9 @@ def bottom_top(ed: Editor, row: int, below: int) -> int:
     last = min(row + below, ed.doc.line_count - 1)
     used = 0
     top = last
+    cache = ed.plines_cache()
     while top >= 0:
-        used += ed.plines(top)
+        used += cache.get(top) or ed.plines(top)
         if used > h:
             break
         top -= 1
@@ -100,11 +101,22 @@ def update_topline(ed: Editor) -> None:
             top = max(row - so, 0)
     else:
         so_below = min(so, n - 1 - row)
-        bot, _used = botline(ed, top)
+        # cheap check first: do the rows from the top to the cursor (+ 'scrolloff') fit?
+        need = 0
+        bot = -1
+        cache = ed.plines_cache()
+        for r in range(top, row + so_below + 1):
+            need += cache.get(r) or ed.plines(r)
+            if need > h:
+                bot = r  # first line that does not fit: Vim's w_botline
+                break
+        if bot < 0:
+            ed.top_row = max(0, top)
+            return
         if row + so_below >= bot:
             # screen rows from the line below the window to the cursor (+ 'scrolloff');
             # Vim scrolls when that is at most half a window, else it centres the cursor
-            line_count = sum(ed.plines(r) for r in range(bot, min(row, bot + h) + 1)) + so
+            line_count = sum(cache.get(r) or ed.plines(r) for r in range(bot, min(row, bot + h) + 1)) + so
             if line_count <= (h + 1) // 2:
                 top = bottom_top(ed, row, so_below)
             else:

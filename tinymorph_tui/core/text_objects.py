@@ -306,6 +306,7 @@ def current_block(ctx: Ctx, include: bool, what: str, other: str) -> TextObject 
     old_end = st.cur
     old_start = old_end
     if not st.visual or st.vis == st.cur:
+        ed.push_jump()  # setpcmark(): `` returns here after the operator
         if what == "{":
             while _inindent(w, 1):
                 if w.inc() != 0:

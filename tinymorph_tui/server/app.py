@@ -136,9 +136,8 @@ async def _gather(stream: JobStream, request: Request) -> tuple[str, list[TokenL
             stream.cancel()
             work.cancel()
         watch.cancel()
-        for task in (work, watch):
-            with contextlib.suppress(BaseException):
-                await task
+        # Reap both; their own errors surface below through work.result().
+        await asyncio.gather(work, watch, return_exceptions=True)
     if work.cancelled():
         raise APIError(499, "the client went away")
     return work.result()
@@ -313,7 +312,6 @@ def create_app(engine: Engine, settings: ServerSettings | None = None) -> Starle
 
     async def chat_completions(request: Request) -> Response:
         body = parse_chat(await read_json(request, settings.max_body_bytes))
-        assert body.sampling is not None
         job = await engine.prepare_chat(body)
         stream = engine.start(job)
         ident, now = f"chatcmpl-{secrets.token_hex(12)}", int(time.time())
@@ -364,7 +362,7 @@ def create_app(engine: Engine, settings: ServerSettings | None = None) -> Starle
                         yield delta({"content": event.text}, event.logprobs, None)
                         continue
                     yield delta({}, event.logprobs, event.reason)
-                    if body.sampling.include_usage:  # type: ignore[union-attr]
+                    if body.sampling.include_usage:
                         yield _sse({**head(), "choices": [], "usage": _usage(event)})
             except APIError as exc:
                 yield _sse(exc.body())

@@ -25,12 +25,15 @@ import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tinymorph_tui.inference.types import BackendError, CompletionRequest, CompletionStats
 from tinymorph_tui.server.chat import ChatFormatter
 from tinymorph_tui.server.errors import APIError, bad_request
 from tinymorph_tui.server.schemas import ChatBody, CompletionBody, Sampling
+
+if TYPE_CHECKING:  # types only: llama_cpp loads with the backend, inside from_model()
+    from tinymorph_tui.inference.local import LocalBackend, ModelInfo
 
 FinishReason = Literal["stop", "length"]
 
@@ -94,11 +97,13 @@ class Engine:
     (the CLI does it with a progress display; the app's startup does it otherwise).
     """
 
-    def __init__(self, backend: Any, *, max_queue: int = 32, model_id: str | None = None) -> None:
+    def __init__(
+        self, backend: LocalBackend, *, max_queue: int = 32, model_id: str | None = None
+    ) -> None:
         self.backend = backend
         self.max_queue = max(0, int(max_queue))
         self.model_id = model_id or Path(backend.model_path).stem
-        self.info: Any = None
+        self.info: ModelInfo | None = None
         self.chat: ChatFormatter | None = None
         self.last_job: JobRecord | None = None
         self._executor = concurrent.futures.ThreadPoolExecutor(
@@ -130,7 +135,7 @@ class Engine:
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def load(self) -> Any:
+    def load(self) -> ModelInfo:
         """Load the model and its chat template (blocking; idempotent). Raises BackendError."""
         if self.info is None:
             info = self.backend.load_sync()
@@ -236,6 +241,7 @@ class Engine:
         extra_stop: tuple[str, ...] = (),
     ) -> Job:
         info = self.info
+        assert info is not None, "Engine.load() first"
         n_ctx = int(info.n_ctx)
         if n_prompt == 0:
             raise bad_request("the prompt is empty and the model has no start token", "prompt")
@@ -291,7 +297,7 @@ class Engine:
         if body.prompt_tokens is not None:
             tokens: list[int] | None = list(body.prompt_tokens)
             n_prompt = len(body.prompt_tokens)
-        elif body.suffix is not None and self.info.fim:
+        elif body.suffix is not None and self.info is not None and self.info.fim:
             # The backend builds the fill-in-the-middle sequence; count its parts (+4 for the
             # start and the three FIM tokens) so the context check holds.
             tokens = None
@@ -314,7 +320,6 @@ class Engine:
 
     async def prepare_chat(self, body: ChatBody) -> Job:
         """Render the conversation with the chat template, then as `prepare_completion`."""
-        assert body.sampling is not None
         chat = self.chat or ChatFormatter(None)
         rendered = chat.render(body.messages)
         tokens = await self._tokenize(

@@ -11,7 +11,7 @@ rather than silently ignored.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tinymorph_tui.server.errors import bad_request
@@ -60,10 +60,10 @@ class CompletionBody:
 class ChatBody:
     """A validated `/v1/chat/completions` request (messages as plain role/content dicts)."""
 
-    messages: list[dict[str, str]] = field(default_factory=list)
+    messages: list[dict[str, str]]
+    sampling: Sampling
     logprobs: bool = False
     top_logprobs: int = 0
-    sampling: Sampling | None = None
 
 
 def _is_int(value: Any) -> bool:

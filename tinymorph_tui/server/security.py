@@ -65,8 +65,8 @@ def is_loopback_host(host: str) -> bool:
         infos = socket.getaddrinfo(host, None)
     except OSError:
         return False
-    addrs = {info[4][0] for info in infos}
-    return bool(addrs) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs)
+    addrs = {str(info[4][0]).split("%")[0] for info in infos}  # drop an IPv6 zone id
+    return bool(addrs) and all(ipaddress.ip_address(a).is_loopback for a in addrs)
 
 
 def bind_refusal(host: str, api_key: str | None, key_env: str) -> str | None:

@@ -128,13 +128,19 @@ class Config:
         return out
 
 
-def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, re.MULTILINE)
+def _line_of(text: str, key: str, section: str | None = None) -> int | None:
+    start = 0
+    if section is not None:
+        header = re.search(rf"^[ \t]*\[\s*\"?{re.escape(section)}\"?\s*\]", text, re.MULTILINE)
+        if header:
+            start = header.end()
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    match = pattern.search(text, start) or pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _where(path: Path, text: str, key: str) -> str:
-    line = _line_of(text, key)
+def _where(path: Path, text: str, key: str, section: str | None = None) -> str:
+    line = _line_of(text, key, section)
     return f"{path}:{line}" if line else str(path)
 
 
@@ -163,16 +169,20 @@ def load_config(path: Path | None = None) -> Config:
             continue
         schema = SCHEMA.get(section)
         if schema is None:
-            config.warnings.append(f"{_where(path, text, section)}: unknown section [{section}]")
+            header = re.search(rf"^[ \t]*\[\s*{re.escape(section)}\s*\]", text, re.MULTILINE)
+            where = f"{path}:{text.count(chr(10), 0, header.start()) + 1}" if header else str(path)
+            config.warnings.append(f"{where}: unknown section [{section}]")
             continue
         for key, value in table.items():
             spec = schema.get(key)
             if spec is None:
-                config.warnings.append(f"{_where(path, text, key)}: unknown key {section}.{key}")
+                config.warnings.append(
+                    f"{_where(path, text, key, section)}: unknown key {section}.{key}"
+                )
             elif not spec.accepts(value):
                 expected = "/".join(t.__name__ for t in (spec.types or (type(spec.default),)))
                 config.errors.append(
-                    f"{_where(path, text, key)}: {section}.{key} must be {expected}, "
+                    f"{_where(path, text, key, section)}: {section}.{key} must be {expected}, "
                     f"got {value!r}; using the default {spec.default!r}"
                 )
             else:
@@ -182,19 +192,27 @@ def load_config(path: Path | None = None) -> Config:
 
 def _load_editor(config: Config, table: dict[str, Any], path: Path, text: str) -> None:
     try:
-        from tinymorph_tui.core.options import Options  # the engine's option table
+        from tinymorph_tui.core.options import Options, canonical_name  # the engine's table
     except ImportError:  # pragma: no cover - only while the engine is being built
-        Options = None  # type: ignore[assignment]  # noqa: N806
+        Options = canonical_name = None  # type: ignore[assignment]  # noqa: N806
     for key, value in table.items():
-        if Options is not None:
-            try:
-                probe = Options({})
-                probe[key] = value
-                key = probe.canonical(key) if hasattr(probe, "canonical") else key
-            except (KeyError, ValueError, TypeError) as exc:
-                config.errors.append(f"{_where(path, text, key)}: editor.{key}: {exc}")
+        name = key
+        if Options is not None and canonical_name is not None:
+            full = canonical_name(key)
+            if full is None:
+                config.warnings.append(
+                    f"{_where(path, text, key, 'editor')}: unknown option editor.{key}"
+                )
                 continue
-        config.editor[key] = value
+            try:
+                Options({})[full] = value  # the engine's own type and value checks
+            except (KeyError, ValueError, TypeError) as exc:
+                config.errors.append(
+                    f"{_where(path, text, key, 'editor')}: editor.{key}: {exc}; using the default"
+                )
+                continue
+            name = full  # "ts" and "tabstop" are one option: keep one entry
+        config.editor[name] = value
 
 
 def apply_cli(config: Config, args: Any) -> Config:

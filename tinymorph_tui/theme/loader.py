@@ -279,7 +279,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ThemeError(f"{path}: bad TOML: {exc}") from exc
     except OSError as exc:
         raise ThemeError(f"{path}: cannot read: {exc.strerror or exc}") from exc

@@ -99,6 +99,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.steering: dict[str, float] = {}
         self.feature_panel: Any = None
         self.highlighter: Any = None
+        self._highlighted_doc: Any = None
         self.first_paint_at: float | None = None
         self.created_at = time.perf_counter()
         self._main_thread = threading.get_ident()
@@ -176,12 +177,14 @@ class TinymorphApp(App[int], inherit_bindings=False):
         sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         self._apply_textual_theme()
         self.view.focus()
-        for message, is_error in self.startup_messages:
-            self._set_message(message, is_error)
-        for warning in getattr(self.config, "warnings", []) or []:
-            self._set_message(str(warning), False)
-        for error in getattr(self.config, "errors", []) or []:
-            self._set_message(str(error), True)
+        # Everything start-up has to say, at once (the command line grows to show it).
+        messages = list(self.startup_messages)
+        messages += [(str(w), False) for w in getattr(self.config, "warnings", []) or []]
+        messages += [(str(e), True) for e in getattr(self.config, "errors", []) or []]
+        messages += [(str(e), True) for e in getattr(self.ed, "keymap_errors", []) or []]
+        if messages:
+            text = "\n".join(m for m, _ in messages)
+            self._set_message(text, any(err for _, err in messages))
         if self._state_enabled:
             from tinymorph_tui.ui.session import Session
 
@@ -203,6 +206,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
             from tinymorph_tui.syntax.markdown import MarkdownHighlighter
         except ImportError:
             return
+        self._highlighted_doc = self.ed.doc
         try:
             self.highlighter = MarkdownHighlighter(self.ed.doc, on_update=self._on_highlight)
         except TypeError:
@@ -211,6 +215,14 @@ class TinymorphApp(App[int], inherit_bindings=False):
             self._set_message(f"highlighting off: {exc}", True)
             return
         self.view.set_highlighter(self.highlighter)
+
+    def _restart_highlighter(self) -> None:
+        old = self.highlighter
+        self.highlighter = None
+        self.view.set_highlighter(None)
+        with contextlib.suppress(Exception):
+            old.close()
+        self._start_highlighter()
 
     def _on_highlight(self, *args: Any) -> None:
         """Highlighter callback (its worker thread): repaint the rows whose colours changed."""
@@ -307,7 +319,9 @@ class TinymorphApp(App[int], inherit_bindings=False):
             parts.append(f"{stats.cached_tokens} cached")
         return " · ".join(parts)
 
-    def _notify_controller(self, token: str, version_before: int, cursor_before: Any, mode_before: str) -> None:
+    def _notify_controller(
+        self, token: str, version_before: int, cursor_before: Any, mode_before: str
+    ) -> None:
         c = self.controller
         if c is None:
             return
@@ -437,6 +451,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
     # -- chrome -----------------------------------------------------------------------
     def refresh_chrome(self) -> None:
         """Bring the view, status line, command line and popup up to date."""
+        if self.highlighter is not None and self._highlighted_doc is not self.ed.doc:
+            self._restart_highlighter()  # `:e other.md` gave the engine a new document
         self.view.sync()
         self._update_status()
         self._update_cmdline()
@@ -499,7 +515,9 @@ class TinymorphApp(App[int], inherit_bindings=False):
         if state == "error":
             return f"model error: {reason}" if reason else "model error", True
         name = getattr(backend, "name", "") if backend is not None else ""
-        label = {"idle": "ready", "thinking": "thinking…", "streaming": "writing…"}.get(state, state)
+        label = {"idle": "ready", "thinking": "thinking…", "streaming": "writing…"}.get(
+            state, state
+        )
         text = f"{name}: {label}" if name else label
         hint = c.hint
         count = getattr(hint, "alternatives_count", 1) if hint is not None else 1
@@ -604,6 +622,9 @@ class TinymorphApp(App[int], inherit_bindings=False):
                 self._set_message("steering panel unavailable", True)
                 return False
             self.feature_panel = panel
+            width = self._config("panel", "width", None)
+            if isinstance(width, int) and width > 0:
+                panel.styles.width = width
             self.query_one("#body").mount(panel)
             panel.display = True
             self.call_after_refresh(panel.focus)
@@ -626,7 +647,11 @@ class TinymorphApp(App[int], inherit_bindings=False):
         except ImportError:
             return None
         kwargs: dict[str, Any] = {}
-        for name, value in (("backend", self._backend), ("config", self.config), ("controller", self.controller)):
+        for name, value in (
+            ("backend", self._backend),
+            ("config", self.config),
+            ("controller", self.controller),
+        ):
             kwargs[name] = value
         try:
             return FeaturePanel(**kwargs)
@@ -709,7 +734,10 @@ _START_DIR = Path.cwd()
 def _steering_summary(steering: dict[str, float]) -> str:
     if not steering:
         return ""
-    parts = [f"{name}{value:+.1f}" for name, value in sorted(steering.items(), key=lambda kv: -abs(kv[1]))]
+    parts = [
+        f"{name}{value:+.1f}"
+        for name, value in sorted(steering.items(), key=lambda kv: -abs(kv[1]))
+    ]
     text = " ".join(parts[:3])
     if len(parts) > 3:
         text += f" +{len(parts) - 3}"

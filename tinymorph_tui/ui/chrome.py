@@ -159,10 +159,12 @@ def textual_theme(theme: Any) -> Any:
     text = resolve(theme, "ui.text")
     bg = resolve(theme, "ui.background")
     status = resolve(theme, "ui.statusline")
-    background = colors.get("background") or _hex(bg, "bgcolor") or "#1e1e2e"
-    foreground = colors.get("foreground") or _hex(text, "color") or "#cdd6f4"
+    # None from the theme means "the terminal's own colour" (ansi16 themes): Textual's
+    # "ansi_default" keeps the chrome on the terminal's background too.
+    background = colors.get("background") or _hex(bg, "bgcolor") or "ansi_default"
+    foreground = colors.get("foreground") or _hex(text, "color") or "ansi_default"
     primary = colors.get("primary") or _hex(resolve(theme, "ui.statusline.normal"), "bgcolor")
-    dark = bool(colors["dark"]) if "dark" in colors else _is_dark(background)
+    dark = bool(colors["dark"]) if "dark" in colors else _is_dark(str(background))
     return TextualTheme(
         name=f"tinymorph-{getattr(theme, 'name', 'theme')}",
         primary=primary or "#89b4fa",
@@ -173,7 +175,9 @@ def textual_theme(theme: Any) -> Any:
         success=colors.get("success"),
         foreground=foreground,
         background=background,
-        surface=colors.get("surface") or _hex(status, "bgcolor") or background,
+        surface=colors.get("surface")
+        or _hex(status, "bgcolor")
+        or (background if background != "ansi_default" else None),
         panel=colors.get("panel") or _hex(status, "bgcolor"),
         dark=dark,
     )

@@ -15,13 +15,30 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tinymorph_tui.ui import chrome
 
 #: Ex commands whose argument is a file name (Tab completes paths for them).
 FILE_COMMANDS = frozenset(
-    {"e", "edit", "w", "write", "sav", "saveas", "r", "read", "wq", "x", "xit", "up", "update", "so", "source"}
+    {
+        "e",
+        "edit",
+        "w",
+        "write",
+        "sav",
+        "saveas",
+        "r",
+        "read",
+        "wq",
+        "x",
+        "xit",
+        "up",
+        "update",
+        "so",
+        "source",
+    }
 )
 
 SHOWMODE: dict[str, str] = {
@@ -69,7 +86,11 @@ def complete_paths(word: str, cwd: Path | None = None) -> list[str]:
     base = cwd or Path.cwd()
     expanded = os.path.expanduser(word)
     head, _, tail = expanded.rpartition("/")
-    folder = Path(head or ("/" if expanded.startswith("/") else ".")) if head or expanded.startswith("/") else Path(".")
+    folder = (
+        Path(head or ("/" if expanded.startswith("/") else "."))
+        if head or expanded.startswith("/")
+        else Path(".")
+    )
     where = folder if folder.is_absolute() else base / folder
     try:
         names = sorted(os.listdir(where))
@@ -139,12 +160,15 @@ class CommandLine(Widget):
         super().__init__(id=id)
         self.theme_obj: Any = theme if theme is not None else chrome.FallbackTheme()
         self.info = CmdlineInfo()
+        self._strips: list[Strip] | None = None
+        self._strips_width = 0
         #: Tab-completion state: (original line, start, candidates, index).
         self._completion: tuple[str, int, list[str], int] | None = None
 
     def set_theme(self, theme: Any) -> None:
         """Draw with another theme."""
         self.theme_obj = theme
+        self._strips = None
         self.refresh()
 
     def update_info(self, info: CmdlineInfo) -> None:
@@ -153,6 +177,7 @@ class CommandLine(Widget):
             return
         lines_before = self.info.message.count("\n")
         self.info = info
+        self._strips = None
         self.refresh(layout=info.message.count("\n") != lines_before)
 
     def _style(self, *scopes: str) -> Style:
@@ -173,7 +198,9 @@ class CommandLine(Widget):
             return text
         if info.message:
             scope = "error" if info.is_error else "ui.message"
-            style = self._style("ui.message.error", "error") if info.is_error else self._style(scope)
+            style = (
+                self._style("ui.message.error", "error") if info.is_error else self._style(scope)
+            )
             text.append(info.message, base + style)
             return text
         mode = SHOWMODE.get(info.mode, "")
@@ -183,9 +210,26 @@ class CommandLine(Widget):
             text.append(mode, base + self._style("ui.message.mode"))
         return text
 
-    def render(self) -> Text:
-        """Textual render hook."""
-        return self.build()
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        """One row, or one per line of a multi-line message."""
+        return max(1, self.build().plain.count("\n") + 1)
+
+    def render_line(self, y: int) -> Strip:
+        """Line API: each row padded with the theme's background (not Textual's)."""
+        width = self.size.width
+        if self._strips is None or self._strips_width != width:
+            base = self._style("ui.background", "ui.text")
+            lines = self.build().split("\n", allow_blank=True)
+            self._strips = [
+                Strip(
+                    [seg for seg in line.render(self.app.console) if seg.text != "\n"]
+                ).adjust_cell_length(width, base)
+                for line in lines
+            ]
+            self._strips_width = width
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(width, self._style("ui.background", "ui.text"))
 
     # -- Tab completion ---------------------------------------------------------------
     def reset_completion(self) -> None:

@@ -111,6 +111,7 @@ class EditorView(Widget, can_focus=True):
         self._last: dict[str, Any] = {}
         self._gutter_width = 0
         self._text_width = 1
+        self._leftcol = 0
         self._doc: Any = None
         self._attach_doc()
 
@@ -384,7 +385,7 @@ class EditorView(Widget, can_focus=True):
             state = getattr(ed, "cmdline_state", None)
             return ("inc", cmdline, self.ed.doc.version, getattr(state, "incsearch", None))
         if self._opt("hlsearch", False) and getattr(ed, "last_search", None):
-            if getattr(ed, "nohlsearch", False) or getattr(ed, "hlsearch_suspended", False):
+            if _highlight_suspended(ed):  # :nohlsearch until the next search
                 return None
             return ("hl", ed.last_search, self.ed.doc.version)
         return None
@@ -400,7 +401,13 @@ class EditorView(Widget, can_focus=True):
         count = ed.doc.line_count
         self._update_gutter(count, width)
         ghost = self.ghost_provider() if getattr(ed, "mode", "") in ("insert", "replace") else None
-        opts = (self._layout_opts(), bool(self._opt("number", False)), bool(self._opt("relativenumber", False)))
+        self._update_leftcol()
+        opts = (
+            self._layout_opts(),
+            bool(self._opt("number", False)),
+            bool(self._opt("relativenumber", False)),
+            self._leftcol,
+        )
         full = False
         if last.get("opts") != opts or last.get("height") != height:
             self._layouts.clear()
@@ -437,7 +444,11 @@ class EditorView(Widget, can_focus=True):
             full = True
         mode = getattr(ed, "mode", "normal")
         cursor = self._cursor_pos()
-        if last.get("cursor") != cursor or last.get("mode") != mode or last.get("show") != self.show_cursor:
+        if (
+            last.get("cursor") != cursor
+            or last.get("mode") != mode
+            or last.get("show") != self.show_cursor
+        ):
             if last.get("cursor"):
                 dirty.add(last["cursor"][0])
             dirty.add(cursor[0])
@@ -481,9 +492,7 @@ class EditorView(Widget, can_focus=True):
         ):
             self.refresh()
         elif display is old_display:
-            regions = [
-                Region(0, y, width, 1) for r in dirty for y in self._row_ys.get(r, ())
-            ]
+            regions = [Region(0, y, width, 1) for r in dirty for y in self._row_ys.get(r, ())]
             if regions:
                 self.refresh(*regions)
         else:
@@ -552,9 +561,25 @@ class EditorView(Widget, can_focus=True):
         if y < so and self._last.get("top", 0) > 0:
             return False
         last_row = self._display[-1]
-        if y > height - 1 - so and last_row.kind != "eof" and last_row.row < self.ed.doc.line_count - 1:
+        if (
+            y > height - 1 - so
+            and last_row.kind != "eof"
+            and last_row.row < self.ed.doc.line_count - 1
+        ):
             return False
         return True
+
+    def _update_leftcol(self) -> None:
+        """With 'nowrap', scroll sideways so the cursor stays on screen (Vim's
+        'sidescroll' 0: a cursor that leaves the window is put back in its middle)."""
+        if self._opt("wrap", True):
+            self._leftcol = 0
+            return
+        row, col = self._cursor_pos()
+        _seg, x = self.layout(row).position(self._doc_col_to_layout(row, col))
+        width = self._text_width
+        if x < self._leftcol or x >= self._leftcol + width:
+            self._leftcol = max(0, x - width // 2)
 
     def _update_gutter(self, count: int, width: int) -> None:
         if self._opt("number", False) or self._opt("relativenumber", False):
@@ -611,7 +636,13 @@ class EditorView(Widget, can_focus=True):
         width = self._text_width
         base = self._style("ui.background", "ui.text") + self._style("ui.text")
         if d.kind == "eof":
-            return Strip([Segment("~", base + self._style("ui.virtual.tilde")), Segment(" " * (width - 1), base)], width)
+            return Strip(
+                [
+                    Segment("~", base + self._style("ui.virtual.tilde")),
+                    Segment(" " * (width - 1), base),
+                ],
+                width,
+            )
         if d.kind == "ghost":
             ghost = self._ghost
             text = ghost.lines[d.seg] if ghost and d.seg < len(ghost.lines) else ""
@@ -639,7 +670,7 @@ class EditorView(Widget, can_focus=True):
         for i in range(start, end):
             ch = text[i]
             w = lay.widths[i]
-            if not wrap and lay.xs[i] + w > width:
+            if not wrap and lay.xs[i] + w > self._leftcol + width:
                 break
             if ch == "\t":
                 piece = " " * w
@@ -664,6 +695,12 @@ class EditorView(Widget, can_focus=True):
         if extra is not None and used < width:
             segments.append(Segment(" ", extra))
             used += 1
+        if not wrap and self._leftcol:
+            return (
+                Strip(segments)
+                .crop(self._leftcol, self._leftcol + width)
+                .adjust_cell_length(width, base)
+            )
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, width).crop(0, width) if used > width else Strip(segments, width)
@@ -679,7 +716,11 @@ class EditorView(Widget, can_focus=True):
         return self._style("ui.cursor.normal", "ui.cursor")
 
     def _cursor_visible(self) -> bool:
-        return self.show_cursor and getattr(self.ed, "mode", "normal") != "command" and self.has_focus_or_app()
+        return (
+            self.show_cursor
+            and getattr(self.ed, "mode", "normal") != "command"
+            and self.has_focus_or_app()
+        )
 
     def has_focus_or_app(self) -> bool:
         """The cursor is drawn unless another panel (steering) holds the focus."""
@@ -702,7 +743,9 @@ class EditorView(Widget, can_focus=True):
             return None  # the row is full: the cursor is drawn on the last cell instead
         return self._cursor_style()
 
-    def _char_styles(self, row: int, lay: LineLayout, start: int, end: int, base: Style) -> list[Style]:
+    def _char_styles(
+        self, row: int, lay: LineLayout, start: int, end: int, base: Style
+    ) -> list[Style]:
         """The style of each character start..end of a layout row (all decorations applied)."""
         n = end - start
         styles = [base] * n
@@ -710,6 +753,7 @@ class EditorView(Widget, can_focus=True):
         gcol = glen = 0
         if ghost is not None and ghost.row == row and ghost.lines:
             gcol, glen = ghost.col, len(ghost.lines[0])
+
         # Layout index -> document column.
         def doc_col(i: int) -> int:
             return i - glen if glen and i >= gcol + glen else i
@@ -882,7 +926,7 @@ class EditorView(Widget, can_focus=True):
             return (count - 1, 0) if count else None
         lay = self.layout(d.row)
         seg = min(d.seg, lay.height - 1) if d.kind == "text" else lay.height - 1
-        col = lay.col_at(seg, max(0, x - self._gutter_width))
+        col = lay.col_at(seg, max(0, x - self._gutter_width + self._leftcol))
         ghost = self._ghost
         if ghost is not None and ghost.row == d.row and ghost.lines:
             glen = len(ghost.lines[0])
@@ -925,7 +969,7 @@ class EditorView(Widget, can_focus=True):
         seg, x = lay.position(self._doc_col_to_layout(row, col))
         for y, d in enumerate(self._display):
             if d.kind == "text" and d.row == row and d.seg == seg:
-                return x + self._gutter_width, y
+                return x - self._leftcol + self._gutter_width, y
         return None
 
     def display_move(self, delta: int) -> bool:
@@ -969,6 +1013,16 @@ class EditorView(Widget, can_focus=True):
         self._last["curswant_x"] = want
         self._last["curswant_at"] = tuple(self.ed.cursor)
         return True
+
+
+def _highlight_suspended(ed: Any) -> bool:
+    """Whether `:nohlsearch` hid the matches (the engine keeps it in its search state)."""
+    try:
+        from tinymorph_tui.core.search import search_state
+
+        return bool(search_state(ed).no_highlight)
+    except Exception:
+        return bool(getattr(ed, "nohlsearch", False))
 
 
 def _theme_has(theme: Any, scope: str) -> bool:

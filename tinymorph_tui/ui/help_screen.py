@@ -41,10 +41,26 @@ def keymap_tables(ed: Any) -> dict[str, dict[str, str]]:
     return {}
 
 
+def builtin_ex_rows() -> list[tuple[str, str]]:
+    """(":name", description) for the engine's built-in ex commands (handler docstrings)."""
+    try:
+        from tinymorph_tui.core import ex_commands, ex_parse
+    except ImportError:
+        return []
+    rows: list[tuple[str, str]] = []
+    for spec in getattr(ex_parse, "BUILTINS", ()):
+        name = getattr(spec, "name", "")
+        if not name or not name.isalpha():
+            continue
+        handler = getattr(ex_commands, getattr(spec, "handler", ""), None)
+        rows.append((f":{name}", _first_line(getattr(handler, "__doc__", "") or "")))
+    return rows
+
+
 def ex_command_rows(ed: Any) -> list[tuple[str, str]]:
     """(":name", description) for every ex command the editor knows."""
     ex = getattr(ed, "ex", None)
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, str]] = builtin_ex_rows()
     if ex is None:
         return rows
     items: Any = None
@@ -61,7 +77,7 @@ def ex_command_rows(ed: Any) -> list[tuple[str, str]]:
             break
     if not items:
         return rows
-    seen: set[str] = set()
+    seen: set[str] = {name for name, _ in rows}
     for item in items:
         if isinstance(item, tuple) and len(item) == 2:
             name, entry = item
@@ -69,9 +85,9 @@ def ex_command_rows(ed: Any) -> list[tuple[str, str]]:
             entry = item
             name = getattr(entry, "name", str(entry))
         name = getattr(entry, "name", name)
-        if name in seen:
+        if f":{name}" in seen:
             continue
-        seen.add(name)
+        seen.add(f":{name}")
         doc = getattr(entry, "doc", "") or getattr(getattr(entry, "fn", None), "__doc__", "") or ""
         rows.append((f":{name}", _first_line(doc)))
     rows.sort()
@@ -165,3 +181,58 @@ class HelpScreen(ModalScreen[None]):
     def action_bottom(self) -> None:
         """Scroll to the end."""
         self.query_one(VerticalScroll).scroll_end(animate=False)
+
+
+def keys_markdown(ed: Any) -> str:
+    """Every key and ex command as Markdown tables (the body of docs/keys.md)."""
+    registry = getattr(ed, "commands", None)
+
+    def describe(cmd: str) -> str:
+        try:
+            return _first_line(registry.doc(cmd)) if registry is not None else ""
+        except Exception:
+            return ""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    out: list[str] = []
+    tables = keymap_tables(ed)
+    for mode, title in MODE_TITLES:
+        table = tables.get(mode)
+        if not table:
+            continue
+        out.append(f"## {title}\n")
+        out.append("| keys | command | what it does |")
+        out.append("| --- | --- | --- |")
+        for keys, cmd in sorted(table.items(), key=lambda kv: (kv[1], kv[0])):
+            if cmd:
+                out.append(f"| `{cell(keys)}` | `{cmd}` | {cell(describe(cmd))} |")
+        out.append("")
+    rows = ex_command_rows(ed)
+    if rows:
+        out.append("## Ex commands\n")
+        out.append("| command | what it does |")
+        out.append("| --- | --- |")
+        for name, desc in rows:
+            out.append(f"| `{cell(name)}` | {cell(desc)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _editor_for_docs() -> Any:
+    """An editor with the shell's commands and keys, as the app runs it (no screen)."""
+    from types import SimpleNamespace
+
+    from tinymorph_tui.core.editor import Editor
+    from tinymorph_tui.ui import shell_commands
+
+    ed = Editor.from_text("")
+    shell = SimpleNamespace(controller=None, view=None)
+    shell_commands.register(shell, ed)  # type: ignore[arg-type]
+    shell_commands.register_ex(shell, ed)  # type: ignore[arg-type]
+    return ed
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m tinymorph_tui.ui.help_screen`
+    print(keys_markdown(_editor_for_docs()))

@@ -24,18 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from tinymorph_tui.state import recovery
-from tinymorph_tui.state.config import Config, apply_cli, load_config
 from tinymorph_tui.state.store import Position, Store, open_store
 
 #: Seconds between journal ticks (the journal fsyncs edits older than its interval).
 TICK_S = 0.5
 #: Registers restored on start; ":" and "/" are the engine's own (last command, last search).
 _RESTORED_SPECIAL = (":", "/")
-
-
-def startup_config(args: Any) -> Config:
-    """config.toml with the command-line flags over it (what `tinymorph FILE` runs with)."""
-    return apply_cli(load_config(), args)
 
 
 class Session:
@@ -67,6 +61,10 @@ class Session:
         for warning in warnings:
             session.say(warning, error=True)
         ed = app.ed
+        problems = list(getattr(ed, "keymap_errors", None) or [])
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            session.say(f"keymap: {problems[0]}{more}; the defaults stay", error=True)
         session._load_history()
         session._load_registers()
         want_recover = bool(getattr(app, "recover", False) if recover is None else recover)

@@ -158,7 +158,7 @@ def bind_shell_keys(ed: Any, path: Path | None = None) -> list[str]:
     if upath.is_file():
         try:
             user = tomllib.loads(upath.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             user = {}
 
     def norm(keys: str) -> str:
@@ -176,7 +176,9 @@ def bind_shell_keys(ed: Any, path: Path | None = None) -> list[str]:
         if not isinstance(table, dict):
             problems.append(f"{path}: {mode}: expected a table")
             continue
-        user_keys = {norm(k) for k in (user.get(mode) or {})} if isinstance(user.get(mode), dict) else set()
+        user_keys = (
+            {norm(k) for k in (user.get(mode) or {})} if isinstance(user.get(mode), dict) else set()
+        )
         for keys, cid in table.items():
             if not isinstance(cid, str) or (cid and cid not in ed.commands):
                 problems.append(f"{path}: {mode}.{keys!r}: unknown command id {cid!r}")
@@ -211,7 +213,11 @@ def register_ex(app: TinymorphApp, ed: Any) -> None:
             theme = load_theme(name)
         except ThemeError as exc:
             text = str(exc)
-            if "not found" in text.lower() or "no theme" in text.lower() or "cannot find" in text.lower():
+            if (
+                "not found" in text.lower()
+                or "no theme" in text.lower()
+                or "cannot find" in text.lower()
+            ):
                 ed.set_error(f"E185: Cannot find color scheme '{name}'")
             else:
                 ed.set_error(f"E185: {text}")

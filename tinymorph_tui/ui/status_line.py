@@ -12,6 +12,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tinymorph_tui.ui import chrome
@@ -76,6 +77,7 @@ class StatusLine(Widget):
         self.theme_obj: Any = theme if theme is not None else chrome.FallbackTheme()
         self.info = StatusInfo()
         self._text: Text | None = None
+        self._strip: Strip | None = None
 
     def set_theme(self, theme: Any) -> None:
         """Draw with another theme."""
@@ -143,11 +145,19 @@ class StatusLine(Widget):
         line.truncate(width)
         return line
 
-    def render(self) -> Text:
-        """Textual render hook."""
-        if self._text is None or self._text.cell_len != self.size.width:
-            self._text = self.build(self.size.width)
-        return self._text
+    def render_line(self, y: int) -> Strip:
+        """Line API: the one row as a strip (cheaper than Textual's Text rendering path,
+        and this widget repaints on every key)."""
+        width = self.size.width
+        if self._text is None or self._text.cell_len != width:
+            self._text = self.build(width)
+            self._strip = None
+        if self._strip is None:
+            segments = [seg for seg in self._text.render(self.app.console) if seg.text != "\n"]
+            self._strip = Strip(segments).adjust_cell_length(width, self._style("ui.statusline"))
+        if y != 0:
+            return Strip.blank(width)
+        return self._strip
 
     @property
     def plain(self) -> str:
