@@ -163,7 +163,6 @@ async def bench_app(
     )
     editor = Editor.from_text(STORY * 3, options={"wrap": True})
     app = TinymorphApp(editor=editor, backend=backend, hint_controller=ctl)
-    wanted: dict[str, str] = {}
     drawn = asyncio.Event()
     results: list[float] = []
     frame_waits: list[float] = []
@@ -176,12 +175,15 @@ async def bench_app(
         inner_change = None
 
         def render_line(y: int) -> Strip:
+            # The first repaint of the view after the hint became visible draws it: the
+            # controller's on_change made the app sync the view, which marked the ghost's
+            # rows dirty, and a repaint renders the dirty rows from the current state.
             strip = original(y)
+            now = time.perf_counter()
             if "key" in key_times and "paint" not in key_times:
-                key_times["paint"] = time.perf_counter()
-            needle = wanted.get("text")
-            if needle and marks.drawn is None and needle in strip.text:
-                marks.drawn = time.perf_counter()
+                key_times["paint"] = now
+            if marks.visible is not None and marks.drawn is None:
+                marks.drawn = now
                 drawn.set()
             return strip
 
@@ -202,7 +204,6 @@ async def bench_app(
             hint = ctl.hint
             if hint is not None and marks.visible is None and marks.first_chunk is not None:
                 marks.visible = time.perf_counter()
-                wanted["text"] = hint.text.split("\n")[0][:6]
             if inner_change is not None:
                 inner_change()
 
@@ -211,7 +212,6 @@ async def bench_app(
         await pilot.pause()
         for i in range(runs + 3):
             marks.reset()
-            wanted.clear()
             drawn.clear()
             await pilot.press("abcdefgh"[i % 8])
             try:

@@ -4,8 +4,8 @@
     .venv/bin/python tests/run_vim_diff.py --replay tests/data/vim_corpus.json
 
 Prints each mismatch (start text, cursor, keys, Vim's and the engine's result) and the pass
-rate (text + cursor + mode all equal).  `--save` stores Vim's results as a corpus that
-`test_engine_corpus.py` replays without needing vim.
+rate (text + cursor + mode all equal).  `--save` stores Vim's results as a corpus; tests/data/engine_vim_corpus.json.gz (gzipped)
+is what `test_engine_vim.py::test_recorded_corpus` replays without needing vim.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vim_cases import random_case, realistic_case  # noqa: E402
+from vim_cases import ex_case, focus_case, random_case, realistic_case  # noqa: E402
 from vim_oracle import CORPUS_OPTIONS, run_engine, run_vim  # noqa: E402
 
 
@@ -62,12 +62,21 @@ def main() -> int:
     ap.add_argument("--replay")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--realistic", action="store_true", help="prose + common commands")
+    ap.add_argument("--focus", action="store_true", help="visual/block/replace/dot/marks corners")
+    ap.add_argument("--ex", action="store_true", help="ex commands")
     args = ap.parse_args()
     if args.replay:
-        cases = json.loads(Path(args.replay).read_text())
+        if args.replay.endswith(".gz"):
+            import gzip
+
+            with gzip.open(args.replay, "rt", encoding="utf-8") as fh:
+                cases = json.load(fh)
+        else:
+            cases = json.loads(Path(args.replay).read_text())
     else:
         rng = random.Random(args.seed)
-        gen = realistic_case if args.realistic else random_case
+        gen = (ex_case if args.ex else focus_case if args.focus
+               else realistic_case if args.realistic else random_case)
         raw = [gen(rng) for _ in range(args.n)]
         with Pool(2) as pool:
             cases = [c for c in pool.map(_vim_job, raw, chunksize=4) if c is not None]

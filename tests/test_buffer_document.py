@@ -30,16 +30,17 @@ def test_lf_file_round_trips(tmp_path: Path) -> None:
     doc, out = roundtrip(tmp_path, b"# Title\n\nSome text.\n")
     assert out == b"# Title\n\nSome text.\n"
     assert doc.newline == "\n" and not doc.has_bom and not doc.encoding_errors
-    assert doc.line_count == 4 and doc.line(0) == "# Title"
+    # As in Vim, the final newline ends the last line: three lines, not four.
+    assert doc.line_count == 3 and doc.line(0) == "# Title" and doc.eol
 
 
 def test_crlf_file_is_converted_and_written_back(tmp_path: Path) -> None:
     f = tmp_path / "dos.txt"
     f.write_bytes(b"one\r\ntwo\r\n")
     doc = Document.load(f)
-    assert doc.text() == "one\ntwo\n"
+    assert doc.text() == "one\ntwo" and doc.eol
     assert doc.newline == "\r\n"
-    doc.insert(len(doc), "three\n")
+    doc.insert(len(doc), "\nthree")
     doc.save()
     assert f.read_bytes() == b"one\r\ntwo\r\nthree\r\n"
 
@@ -56,7 +57,7 @@ def test_mixed_newlines_take_the_majority(tmp_path: Path) -> None:
 
 def test_bom_is_kept(tmp_path: Path) -> None:
     doc, out = roundtrip(tmp_path, b"\xef\xbb\xbfhello\n")
-    assert doc.has_bom and doc.text() == "hello\n"
+    assert doc.has_bom and doc.text() == "hello"
     assert out == b"\xef\xbb\xbfhello\n"
 
 
@@ -86,7 +87,7 @@ def test_large_utf8_file_indexes_lines_from_bytes(tmp_path: Path) -> None:
     f = tmp_path / "big.md"
     f.write_text(line * 50_000, encoding="utf-8")
     doc = Document.load(f)
-    assert doc.line_count == 50_001
+    assert doc.line_count == 50_000
     assert doc.line(49_999) == line[:-1]
     assert doc.line_start(12_345) == 12_345 * len(line)
     assert doc.line_of(len(line) * 777 + 3) == 777
@@ -137,7 +138,8 @@ def test_missing_file_is_an_empty_document_created_on_save(tmp_path: Path) -> No
     doc.insert(0, "hi\n")
     assert doc.modified
     doc.save()
-    assert f.read_text() == "hi\n" and not doc.modified
+    # As in Vim: the buffer "hi\n" is two lines, "hi" and "", each written with its newline.
+    assert f.read_text() == "hi\n\n" and not doc.modified
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(f.stat().st_mode) == 0o666 & ~umask
@@ -535,3 +537,41 @@ def test_marks_stay_on_their_character(initial: str, ops: list) -> None:
     while doc.undo() is not None:
         pass
     assert doc.get_mark("m") == tagged.index("@")
+
+
+def test_final_newline_is_a_terminator_like_vim(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"hello\nworld\n")
+    doc = Document.load(path)
+    assert doc.text() == "hello\nworld" and doc.line_count == 2 and doc.eol
+    doc.insert(len(doc), " more")
+    doc.save()
+    assert path.read_bytes() == b"hello\nworld more\n"
+
+
+def test_missing_final_newline_is_kept_missing(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"no newline")
+    doc = Document.load(path)
+    assert not doc.eol
+    doc.save()
+    assert path.read_bytes() == b"no newline"
+
+
+def test_new_file_gets_a_final_newline_but_empty_stays_empty(tmp_path: Path) -> None:
+    path = tmp_path / "new.md"
+    doc = Document.load(path)
+    doc.save()
+    assert path.read_bytes() == b""
+    doc.insert(0, "text")
+    doc.save()
+    assert path.read_bytes() == b"text\n"
+
+
+def test_single_empty_line_file_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"\n")
+    doc = Document.load(path)
+    assert doc.text() == "" and doc.eol
+    doc.save()
+    assert path.read_bytes() == b"\n"

@@ -1,13 +1,14 @@
 """Differential tests against real Vim 9.
 
 * `test_recorded_corpus`: replays cases whose expected results were recorded from Vim
-  (tests/data/engine_vim_corpus.json, made with tests/run_vim_diff.py); needs no vim.
+  (tests/data/engine_vim_corpus.json.gz, made with tests/run_vim_diff.py --save); needs no vim.
 * `test_live_random_vs_vim` (marked `vim`): fresh random command sequences run through both
   real Vim (in a pty, tests/vim_oracle.py) and the engine; skipped where vim is absent.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import sys
@@ -31,7 +32,8 @@ def _same(case_text: str, cursor: tuple[int, int], keys: str, exp: dict) -> bool
 
 def test_recorded_corpus() -> None:
     """At least 95% of the recorded Vim cases match in text, cursor and mode."""
-    cases = json.loads((HERE / "data" / "engine_vim_corpus.json").read_text())
+    with gzip.open(HERE / "data" / "engine_vim_corpus.json.gz", "rt", encoding="utf-8") as fh:
+        cases = json.load(fh)
     failed = [c for c in cases if not _same(c["text"], tuple(c["cursor"]), c["keys"], c["expect"])]
     rate = 1 - len(failed) / len(cases)
     detail = "\n".join(f"{c['text']!r} {c['cursor']} {c['keys']!r}" for c in failed[:10])

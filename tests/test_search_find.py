@@ -248,3 +248,39 @@ def test_search_with_explicit_start_and_no_memory() -> None:
     m = search(ed, "x", forward=True, start=(0, 4), remember=False)
     assert m is not None and m.position == (0, 0)
     assert ed.last_search is None
+
+
+def test_star_search_ignores_smartcase_also_for_n_and_hlsearch() -> None:
+    ed = Editor.from_text(
+        "Foo foo FOO Foo", options={"ignorecase": True, "smartcase": True, "hlsearch": True}
+    )
+    ed.feed("*")
+    assert ed.cursor == (0, 4)
+    assert len(ed.search_matches(0, 1)) == 4
+    ed.feed("n")
+    assert ed.cursor == (0, 8)
+    ed.feed("/Foo<CR>")
+    assert ed.cursor == (0, 12)
+    ed.feed("n")
+    assert ed.cursor == (0, 0)
+    assert ed.search_matches(0, 1) == [(0, 0, 3), (0, 12, 15)]
+
+
+@pytest.mark.parametrize(
+    ("cursor", "forward", "expected"),
+    [
+        ((0, 0), True, ((0, 4), (0, 7))),
+        ((0, 5), True, ((0, 4), (0, 7))),
+        ((0, 7), True, ((0, 12), (0, 15))),
+        ((0, 13), False, ((0, 12), (0, 15))),
+        ((0, 11), False, ((0, 4), (0, 7))),
+        ((0, 2), False, ((0, 12), (0, 15))),
+    ],
+)
+def test_gn_match(
+    cursor: tuple[int, int], forward: bool, expected: tuple[tuple[int, int], tuple[int, int]]
+) -> None:
+    ed = Editor.from_text("one the x y the z", cursor=cursor)
+    ed.searcher().command("the")
+    ed.cursor = cursor
+    assert ed.searcher().gn(forward=forward) == expected

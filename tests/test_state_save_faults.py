@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tinymorph_tui.core.document import Document
 from tinymorph_tui.core.editor import Editor
 from tinymorph_tui.state import recovery
 
@@ -164,7 +165,7 @@ def test_failed_save_keeps_the_journal_and_a_later_save_rebases_it(
             assert "No space left on device" in app.ed.message
             assert app.ed.message_is_error
             # the words are still in the journal: a crash now loses nothing
-            text = ORIGINAL.decode()
+            text = Document.from_bytes(ORIGINAL).text()
             assert recovery.recover_text(path, text) == app.ed.doc.text()
             monkeypatch.setattr(os, "replace", real_replace)
             app.feed(":w<CR>")

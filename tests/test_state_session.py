@@ -18,6 +18,11 @@ from tinymorph_tui.ui.app import TinymorphApp
 TEXT = "".join(f"line {i} of the draft\n" for i in range(60))
 
 
+def _loaded(text: str) -> str:
+    """The buffer text a file holding `text` loads as (the final newline is not a line)."""
+    return Document.from_bytes(text.encode()).text()
+
+
 def _file(tmp_path: Path, text: str = TEXT, name: str = "draft.md") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -137,11 +142,11 @@ def test_journal_follows_edits_syncs_on_escape_and_goes_on_clean_quit(tmp_path: 
             await pilot.pause()
             app.feed("Otyped words")
             # each edit is in the journal at once, before any fsync
-            assert recovery.recover_text(path, TEXT) == app.ed.doc.text()
+            assert recovery.recover_text(path, _loaded(TEXT)) == app.ed.doc.text()
             assert app.session.journal.pending
             app.feed("<Esc>")
             assert not app.session.journal.pending
-            assert recovery.recover_text(path, TEXT) == app.ed.doc.text()
+            assert recovery.recover_text(path, _loaded(TEXT)) == app.ed.doc.text()
             app.feed(":w<CR>")
             # after the save the journal starts again from the file on disk
             assert recovery.find_journal(path).edits == 0
@@ -226,7 +231,7 @@ def test_crash_journal_open_as_on_disk_keeps_the_journal_aside(tmp_path: Path) -
             await pilot.pause()
             await pilot.press("o")
             await pilot.pause()
-            assert app.ed.doc.text() == TEXT
+            assert app.ed.doc.text() == _loaded(TEXT)
             assert not app.ed.doc.modified
             assert "kept as" in app.ed.message
             app.feed(":q<CR>")
@@ -246,7 +251,7 @@ def test_recover_flag_replays_without_asking(tmp_path: Path) -> None:
     async def go() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            assert app.ed.doc.text() == "one\ntwothree\n"
+            assert app.ed.doc.text() == _loaded("one\ntwothree\n")
             assert "recovered" in app.ed.message
             app.feed(":wq<CR>")
             await pilot.pause()
@@ -263,7 +268,7 @@ def test_recover_flag_without_a_journal_says_so(tmp_path: Path) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert "no recovery journal" in app.ed.message
-            assert app.ed.doc.text() == TEXT
+            assert app.ed.doc.text() == _loaded(TEXT)
 
     run(go())
 
@@ -277,7 +282,7 @@ def test_a_journal_for_a_changed_file_is_kept_aside_not_replayed(tmp_path: Path)
     async def go() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            assert app.ed.doc.text() == "someone else wrote this\n"
+            assert app.ed.doc.text() == _loaded("someone else wrote this\n")
             assert "cannot be replayed" in app.ed.message
 
     run(go())
@@ -319,7 +324,7 @@ def test_edit_another_file_moves_the_journal(tmp_path: Path) -> None:
             await pilot.pause()
             app.feed("Amore<Esc>")
             assert not recovery.journal_path(first).exists()
-            assert recovery.recover_text(second, "second\n") == "secondmore\n"
+            assert recovery.recover_text(second, _loaded("second\n")) == _loaded("secondmore\n")
             app.feed(":wq<CR>")
             await pilot.pause()
 
@@ -413,7 +418,7 @@ def test_journal_write_failure_is_reported_and_typing_goes_on(tmp_path: Path, mo
 
             monkeypatch.setattr(os, "write", full)
             app.feed("ixyz")
-            assert app.ed.doc.text() == "xyzabc\n"
+            assert app.ed.doc.text() == _loaded("xyzabc\n")
             assert "No space left on device" in app.ed.message
             monkeypatch.setattr(os, "write", real_write)
             app.feed("<Esc>:wq<CR>")
@@ -440,7 +445,7 @@ def test_document_roundtrip_helper_is_untouched(tmp_path: Path) -> None:
     # The journal's base text is the Document's text after load (BOM and CRLF removed).
     path = tmp_path / "bom.md"
     path.write_bytes(b"\xef\xbb\xbfa\r\nb\r\n")
-    assert Document.load(path).text() == "a\nb\n"
+    assert Document.load(path).text() == _loaded("a\nb\n")
 
 
 def test_config_file_applies_and_cli_flags_win(tmp_path: Path) -> None:
@@ -496,3 +501,50 @@ def test_mouse_setting_reaches_the_terminal_driver(tmp_path: Path, monkeypatch: 
     args = argparse.Namespace(model=None, server=None, theme=None, no_hints=False, recover=False)
     assert launch.launch(_file(tmp_path), args) == 0
     assert seen == {"mouse": False}
+
+
+def test_a_journal_of_a_running_tinymorph_is_left_alone(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tinymorph_tui.ui.recovery_screen import RecoveryScreen
+
+    path = _file(tmp_path, "shared\n")
+    _crash_journal(path, "Aother window<Esc>")
+    # A live process that looks like tinymorph owns the journal.
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "tinymorph"])
+    try:
+        jpath = recovery.journal_path(path)
+        head, rest = jpath.read_bytes().split(b"\n", 1)
+        header = json.loads(head)
+        header["pid"] = other.pid
+        jpath.write_bytes(json.dumps(header).encode() + b"\n" + rest)
+        before = jpath.read_bytes()
+        app = TinymorphApp(path)
+
+        async def go() -> None:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                assert f"open in another tinymorph (pid {other.pid})" in app.ed.message
+                assert app.session.journal is None
+                app.feed("Amine<Esc>:w<CR>")
+                await pilot.pause()
+                assert app.session.journal is None  # a save does not take it over
+                app.feed(":q<CR>")
+                await pilot.pause()
+
+        run(go())
+        assert jpath.read_bytes() == before
+    finally:
+        other.kill()
+        other.wait()
+    path.write_text("shared\n")
+    app = TinymorphApp(path)
+
+    async def later() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, RecoveryScreen)  # its owner is gone: offer it
+
+    run(later())

@@ -107,6 +107,8 @@ async def test_visual_char_line_and_block_selections_are_highlighted():
             assert has(style_at(app, x, 0), sel) or x == 2
             assert has(style_at(app, x, 1), sel) or x == 2
         assert not has(style_at(app, 0, 2), sel)
+        # The end of each fully selected line shows as one selected cell, as in Vim.
+        assert has(style_at(app, 6, 0), sel)
         await type_keys(pilot, "<Esc>gg0l<C-v>jl")
         assert app.ed.mode == "visual_block"
         for y in (0, 1):
@@ -422,3 +424,27 @@ async def test_config_problems_are_shown_at_start_up():
         assert app.cmdline.info.is_error
         await type_keys(pilot, "l")
         assert app.ed.cursor == (0, 1)
+
+
+async def test_terminal_cursor_follows_the_drawn_cursor():
+    app = make_app("abc\ndef\n")
+    async with app.run_test(size=(40, 8)) as pilot:
+        await type_keys(pilot, "jl")
+        assert (app.cursor_position.x, app.cursor_position.y) == (1, 1)
+        await type_keys(pilot, ":ab")
+        assert app.cursor_position.y == app.cmdline.region.y
+        assert app.cursor_position.x == 3
+
+
+async def test_search_highlight_follows_edits():
+    app = make_app("one fish\nred bird\n", hlsearch=True)
+    async with app.run_test(size=(40, 8)) as pilot:
+        hl = chrome.resolve(app.theme_obj, "ui.search")
+        await type_keys(pilot, "/fish<CR>")
+        assert has(style_at(app, 5, 0), hl)
+        await type_keys(pilot, "jIfish <Esc>")
+        assert app.ed.doc.line(1) == "fish red bird"
+        assert has(style_at(app, 1, 1), hl)
+        await type_keys(pilot, "ggdw")
+        assert app.ed.doc.line(0) == "fish"
+        assert has(style_at(app, 1, 0), hl)  # (0, 0) holds the cursor

@@ -172,3 +172,59 @@ def realistic_case(rng: random.Random) -> tuple[str, tuple[int, int], str]:
     col = rng.randrange(max(len(lines[row]), 1))
     keys = "".join(rng.choice(REAL_CMDS) for _ in range(rng.randint(1, 3)))
     return text, (row, col), keys
+
+
+FOCUS = [
+    # visual-mode text objects and counts
+    "viwiw", "v2iw", "vawaw", "v3aw", "vis", "vas", "vip", "vapap", "vi(", "va(", "vi\"", "va\"", "vitat",
+    "Vip", "Vap", "<C-v>iw", "vi(i(", "v2i(", "vipd", "vasy",
+    # block ops
+    "<C-v>jjI- <Esc>", "<C-v>jj$A;<Esc>", "<C-v>jjlx", "<C-v>jjly", "<C-v>jjlp", "<C-v>jjr*", "<C-v>jj>", "<C-v>jj<lt>",
+    "<C-v>jjlU", "<C-v>jjlo", "<C-v>jjlO", "<C-v>jjlc--<Esc>", "<C-v>jjlJ",
+    # replace mode / insert keys
+    "Rabc<Esc>", "Rab<BS><BS><BS>c<Esc>", "R<CR>x<Esc>", "3Rab<Esc>", "ia<C-o>x<Esc>", "A<C-w><C-w><Esc>", "I<Tab><Esc>",
+    "i<Home>x<End>y<Esc>", "o<C-r>\"<Esc>", "ix<C-a><Esc>", "a<Del><Del><Esc>", "3A!<Esc>", "2O# <Esc>",
+    # dot repeat variants
+    "cwX<Esc>w.w.", "A;<Esc>j.j.", "xj.j.", "dd.", "3.", ">>j.", "vjd.", "Vjd.", "<C-v>jd.", "ciw(<C-r>\")<Esc>w.", "2dw.", "guiwW.",
+    # marks and jumps
+    "mxjjd'x", "mxjjy`x", "mx3jd`x", "`[", "`]", "'[", "']", "`<", "`>", "G''", "gg``", "3G<C-o>", "3G5G<C-o><C-o><C-i>",
+    # undo / redo
+    "xxxuu", "xxxu<C-r>", "ddjddu", "ihello<Esc>uu", "Ua", "3u", "2<C-r>", "xu.u",
+    # registers and macros
+    "\"qyy\"qP", "\"Qyy\"qp", "qwA;<Esc>jq@w@@", "qe0~jq3@e", "\"+yy\"+p", "\"ayw\"byw\"ap\"bp", "\"1pu.u.",
+    # numbers
+    "<C-a><C-a>", "10<C-x>", "w<C-a>", "$<C-a>",
+    # search with offsets
+    "/o/e<CR>", "/o/e+1<CR>", "/the/s-1<CR>", "/a/+1<CR>", "?o?e<CR>", "/o<CR>//<CR>", "*N", "#n", "g*", "/\\<the\\><CR>",
+]
+
+
+def focus_case(rng: random.Random) -> tuple[str, tuple[int, int], str]:
+    """Short prose and 1-3 commands from the less common corners."""
+    text = realistic_text(rng)
+    lines = text.split("\n")
+    row = rng.randrange(len(lines))
+    col = rng.randrange(max(len(lines[row]), 1))
+    pool = FOCUS + REAL_CMDS[:60]
+    keys = "".join(rng.choice(pool) for _ in range(rng.randint(1, 3)))
+    return text, (row, col), keys
+
+
+EX_CMDS = [
+    ":s/the/THE/<CR>", ":s/o/0/g<CR>", ":%s/a/A/g<CR>", ":%s/\\<the\\>/a/<CR>", ":2,3d<CR>", ":d<CR>", ":.,+1j<CR>",
+    ":m0<CR>", ":m$<CR>", ":t.<CR>", ":t0<CR>", ":co$<CR>", ":g/the/d<CR>", ":v/the/d<CR>", ":g/a/s/a/X/<CR>",
+    ":normal A!<CR>", ":%normal Ax<CR>", ":2<CR>", ":$<CR>", ":>\\<CR>", ":<lt><CR>", ":3,4>\\<CR>", ":sort<CR>",
+    ":sort!<CR>", ":%s/e/E/gc<CR>", ":s/x/y/<CR>", ":undo<CR>", ":redo<CR>", ":2y<CR>P", ":1,2y a<CR>\"ap",
+    ":&&<CR>", ":~<CR>", ":'a,'bd<CR>", ":/the/d<CR>", ":?a?d<CR>", ":+1d<CR>", ":-1d<CR>", ":noh<CR>",
+    "u", "<C-r>", "j", "k", "ma", "mb", "&", "g&", "@:", ":%s/\\s\\+$//e<CR>", ":s/\\(\\w\\+\\) \\(\\w\\+\\)/\\2 \\1/<CR>",
+]
+
+
+def ex_case(rng: random.Random) -> tuple[str, tuple[int, int], str]:
+    """Prose and 1-3 ex commands (mixed with a few normal ones)."""
+    text = realistic_text(rng)
+    lines = text.split("\n")
+    row = rng.randrange(len(lines))
+    col = rng.randrange(max(len(lines[row]), 1))
+    keys = "".join(rng.choice(EX_CMDS) for _ in range(rng.randint(1, 3)))
+    return text, (row, col), keys

@@ -171,7 +171,8 @@ def check_server(config: Config, url: str) -> list[Check]:
     except BackendError as exc:
         reason = exc.reason
         lowered = reason.lower()
-        if any(w in lowered for w in ("401", "403", "key", "unauthor", "forbidden")):
+        # The reason names the status as "(401)"; a bare "401" could be part of a port.
+        if any(w in lowered for w in ("(401", "(403", "api key", "unauthor", "forbidden")):
             fix = f"set the server's API key in ${var} (config: [model] api_key_env)"
         else:
             fix = "start the server (tinymorph serve --model FILE) or fix [model] server"

@@ -6,6 +6,9 @@ Load and save keep a file byte-exact where the editor did not change it:
   so every undecodable byte becomes one lone surrogate (U+DC80..U+DCFF) and is
   written back as the same byte (``encoding_errors`` is then True).
 * A UTF-8 byte order mark is removed from the text and written back.
+* Final newline: as in Vim, the newline at the end of a file ends its last line
+  instead of starting an empty one, so "a\nb\n" loads as the text "a\nb" with
+  ``eol = True`` and saves back as "a\nb\n"; a file without one is written without one.
 * Newlines: when CRLF line ends outnumber bare LF ones the file is "dos": every
   CRLF becomes "\\n" in the text and every "\\n" is written back as CRLF (a
   mixed file thus comes back uniformly CRLF). Otherwise the file is "unix"
@@ -130,6 +133,8 @@ class Document:
         self.path: Path | None = Path(path) if path is not None else None
         self.newline: str = "\n"
         self.has_bom = False
+        #: Whether the file ends with a newline (written back on save; Vim's 'eol').
+        self.eol = False
         self.encoding_errors = False
         self.version = 0
         # File identity recorded at load/save, for disk_changed().
@@ -157,7 +162,9 @@ class Document:
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            return cls(path=path)
+            doc = cls(path=path)
+            doc.eol = True  # a new file gets a final newline, as Vim writes one
+            return doc
         except OSError as err:
             raise DocumentError(f"cannot open {path}: {err.strerror or err}") from None
         if stat.S_ISDIR(st.st_mode):
@@ -195,6 +202,11 @@ class Document:
         if crlf and crlf > data.count(b"\n") - crlf:
             newline = "\r\n"
             data = data.replace(b"\r\n", b"\n")
+        # Like Vim, the final newline ends the last line rather than starting an empty one:
+        # "a\nb\n" is two lines. `eol` remembers it so saving writes the bytes back as found.
+        eol = data.endswith(b"\n")
+        if eol:
+            data = data[:-1]
         starts = None
         try:
             text = data.decode("utf-8")
@@ -208,6 +220,7 @@ class Document:
         del data
         doc = cls(path=path, _table=PieceTable(text, line_starts=starts))
         doc.newline = newline
+        doc.eol = eol
         doc.has_bom = has_bom
         doc.encoding_errors = errors
         return doc
@@ -217,6 +230,9 @@ class Document:
     def encode(self) -> bytes:
         """The bytes ``save`` writes: newline style, BOM and escaped bytes restored."""
         text = self._pt.text()
+        # An empty buffer that was never a one-empty-line file writes 0 bytes, as Vim does.
+        if self.eol and (text or self.saved_size):
+            text += "\n"
         if self.newline != "\n":
             text = text.replace("\n", self.newline)
         try:

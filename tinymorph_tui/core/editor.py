@@ -183,6 +183,7 @@ class Editor:
         self._pl_cache: dict[int, int] = {}
         self._pl_version = -1
         self.doc.add_listener(self._on_edit)
+        self._set_read_marks()
 
     # -- construction -----------------------------------------------------------------
     @classmethod
@@ -198,6 +199,14 @@ class Editor:
         ed.cursor = cursor
         ed._initial_topline()
         return ed
+
+    def _set_read_marks(self) -> None:
+        """Reading a file sets '[ to its first line and '] to its last, and the jump list
+        starts with where Vim put the cursor (line 1, first non-blank)."""
+        self.marks.set("[", (0, 0))
+        self.marks.set("]", (self.doc.line_count - 1, 0))
+        self.marks.jumps = [(0, first_nonblank(self.doc.line(0)))]
+        self.marks.jump_idx = 1
 
     @classmethod
     def open(cls, path: str | Path, options: dict[str, Any] | Options | None = None, **kw: Any) -> Editor:

@@ -83,6 +83,11 @@ def execute(ed: Any, line: str) -> None:
         if grouped:
             _end_change(ed)
         _set_depth(ed, depth)
+        if depth == 0 and hasattr(ed, "scroll_to_cursor"):
+            try:
+                ed.scroll_to_cursor()
+            except Exception:  # the view position must never break a command
+                pass
 
 
 def _set_depth(ed: Any, depth: int) -> None:

@@ -26,6 +26,19 @@ def _msg(ed: Any, text: str) -> None:
         ed.message = text
 
 
+def set_cursor(ed: Any, row: int, col: int) -> None:
+    """Move the cursor (clamped, 'curswant' updated) without scrolling the view: ex
+    commands can move it thousands of times (`:g`); `execute` scrolls once at the end."""
+    move = getattr(ed, "move_cursor_raw", None)
+    if move is None:
+        ed.cursor = (row, col)
+        return
+    row = max(0, min(int(row), ed.doc.line_count - 1))
+    move(row, max(0, int(col)))
+    ed.clamp_cursor()
+    ed.update_curswant()
+
+
 def beginline(ed: Any, row: int, *, white: bool) -> None:
     """Vim's beginline(): BL_WHITE (white=True) or BL_SOL|BL_FIX (first non-blank with
     'startofline', else the remembered column)."""
@@ -34,17 +47,17 @@ def beginline(ed: Any, row: int, *, white: bool) -> None:
     line = doc.line(row)
     if white or ed.options["startofline"]:
         col = first_nonblank(line)
-        ed.cursor = (row, col)
+        set_cursor(ed, row, col)
         return
     fn = getattr(ed, "col_for_curswant", None)
     want = getattr(ed, "_curswant", None)
     if fn is not None:
         col = fn(line)
-        ed.cursor = (row, col)
+        set_cursor(ed, row, col)
         if want is not None and hasattr(ed, "set_curswant"):
             ed.set_curswant(want)
     else:
-        ed.cursor = (row, ed.cursor[1])
+        set_cursor(ed, row, ed.cursor[1])
 
 
 def set_change_marks(ed: Any, start: tuple[int, int], end: tuple[int, int]) -> None:
@@ -76,7 +89,16 @@ def hint_deleted_rows(ed: Any, r0: int, r1: int) -> None:
 
     ctx = global_ctx(ed)
     if ctx is not None and ctx.marked is not None:
-        ctx.marked.pending = (r0, r1)
+        ctx.marked.expect(r0, r1, r1 + 1, -(r1 - r0 + 1))
+
+
+def hint_inserted_rows(ed: Any, after: int, n: int) -> None:
+    """Tell a running :g that the next edit inserts n lines below row `after`."""
+    from .ex_substitute import global_ctx
+
+    ctx = global_ctx(ed)
+    if ctx is not None and ctx.marked is not None:
+        ctx.marked.expect(after + 1, after, after + 1, n)
 
 
 def delete_rows(doc: Any, r0: int, r1: int) -> None:
@@ -163,6 +185,7 @@ def ex_put(ed: Any, cmd: ExCmd) -> None:
     after = lnum - 2 if cmd.bang else lnum - 1
     if cmd.bang and lnum == 0:
         after = -1
+    hint_inserted_rows(ed, after, len(lines))
     insert_rows(doc, after, lines)
     first = after + 1
     last = first + len(lines) - 1
@@ -200,6 +223,7 @@ def ex_move(ed: Any, cmd: ExCmd) -> None:
         return
     lines = [doc.line(r) for r in range(line1 - 1, line2)]
     if dest >= line2:
+        hint_inserted_rows(ed, dest - 1, len(lines))
         insert_rows(doc, dest - 1, lines)
         hint_deleted_rows(ed, line1 - 1, line2 - 1)
         delete_rows(doc, line1 - 1, line2 - 1)
@@ -207,6 +231,7 @@ def ex_move(ed: Any, cmd: ExCmd) -> None:
     else:
         hint_deleted_rows(ed, line1 - 1, line2 - 1)
         delete_rows(doc, line1 - 1, line2 - 1)
+        hint_inserted_rows(ed, dest - 1, len(lines))
         insert_rows(doc, dest - 1, lines)
         first = dest
     last = first + nlines - 1
@@ -221,6 +246,7 @@ def ex_copy(ed: Any, cmd: ExCmd) -> None:
     dest = _dest(ed, cmd)
     doc = ed.doc
     lines = [doc.line(r) for r in range(cmd.line1 - 1, cmd.line2)]
+    hint_inserted_rows(ed, dest - 1, len(lines))
     insert_rows(doc, dest - 1, lines)
     first = dest
     last = dest + len(lines) - 1
@@ -275,7 +301,7 @@ def ex_join(ed: Any, cmd: ExCmd) -> None:
     line1, line2 = cmd.line1, cmd.line2
     doc = ed.doc
     # Vim moves to the first line before anything else (even when nothing is joined)
-    ed.cursor = (line1 - 1, ed.cursor[1])
+    set_cursor(ed, line1 - 1, ed.cursor[1])
     if line1 == line2:
         if cmd.addr_count >= 2 and cmd.count is None:
             return  # ":2,2join" does nothing
@@ -372,7 +398,7 @@ def ex_normal(ed: Any, cmd: ExCmd) -> None:
     for lnum in range(cmd.line1, cmd.line2 + 1):
         # Vim keeps going when earlier lines were deleted: the cursor is clamped to the
         # last line and the keys run there again.
-        ed.cursor = (min(lnum, ed.doc.line_count) - 1, 0)
+        set_cursor(ed, min(lnum, ed.doc.line_count) - 1, 0)
         _run_normal(ed, tokens)
 
 
@@ -634,10 +660,10 @@ def ex_retab(ed: Any, cmd: ExCmd) -> None:
     row = ed.cursor[0]
     fn = getattr(ed, "col_for_curswant", None)
     if want is not None and fn is not None:
-        ed.cursor = (row, fn(doc.line(row)))
+        set_cursor(ed, row, fn(doc.line(row)))
         ed.set_curswant(want)
     else:
-        ed.cursor = tuple(ed.cursor)
+        set_cursor(ed, *ed.cursor)
 
 
 # -- :sort ------------------------------------------------------------------------------------
@@ -705,7 +731,8 @@ def ex_sort(ed: Any, cmd: ExCmd) -> None:
             if not pattern:
                 raise ExError("E35: No previous regular expression")
         try:
-            regex = compile_for(ed, pattern).regex
+            # :sort uses 'ignorecase' but not 'smartcase'
+            regex = compile_for(ed, pattern, use_smartcase=False).regex
         except VimRegexError as exc:
             raise ExError(exc.message) from None
     ic = "i" in flags

@@ -9,10 +9,12 @@ range, so `:%s/\\n//` joins lines as in Vim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .ex_lines import set_cursor
 from .ex_parse import ExCmd, ExError
 from .search import SearchState, compile_for, parse_search, search_state
 from .vim_regex import CompiledVimRegex, VimRegexError, compile_vim, match_span
@@ -367,7 +369,7 @@ def _join_substitute(ed: Any, line1: int, line2: int) -> None:
         return
     col = join_rows(ed, line1 - 1, count, insert_space=False)
     set_change_marks(ed, (line1 - 1, 0), (line1 - 1, 0))
-    ed.cursor = (line1 - 1, col)
+    set_cursor(ed, line1 - 1, col)
     if count - 1 > int(ed.options["report"]) and global_ctx(ed) is None:
         _msg(ed, _sub_message(count - 1, 1, False))
 
@@ -442,7 +444,7 @@ def _run_substitute(
         gctx.nsubs += nsubs
         gctx.nlines += nlines
         gctx.need_beginline = True
-        ed.cursor = (row, 0)
+        set_cursor(ed, row, 0)
     else:
         if hasattr(ed, "push_jump"):
             ed.push_jump()
@@ -688,45 +690,62 @@ def _sub_multiline(
 
 
 class _MarkedRows:
-    """Rows marked by :g, kept in step with edits (a deleted line loses its mark)."""
+    """Rows marked by :g, kept in step with edits (a deleted line loses its mark).
+
+    The marks are a sorted list consumed from the front; a shift common to all remaining
+    marks is kept apart so the usual edit (at or above the next mark) costs O(log n).
+    """
 
     def __init__(self, rows: list[int]) -> None:
-        self.rows = set(rows)
-        #: set by a command that knows which lines its next edit deletes
-        self.pending: tuple[int, int] | None = None
+        self.rows = sorted(rows)
+        self.i = 0
+        self.shift = 0
+        #: set by a command that knows what its next edit does to whole lines:
+        #: (first removed row, last removed row, first row that moves, rows moved by)
+        self.pending: tuple[int, int, int, int] | None = None
 
     def on_edit(self, ev: Any) -> None:
         if self.pending is not None:
-            d0, d1 = self.pending
+            lo, hi, tail, delta = self.pending
             self.pending = None
-            n = d1 - d0 + 1
-            self.rows = {r if r < d0 else r - n for r in self.rows if not d0 <= r <= d1}
-            return
-        r0, c0 = ev.start_point
-        r1, c1 = ev.old_end_point
-        r2, c2 = ev.new_end_point
-        if r0 == r1 and r0 == r2:
-            return
-        new: set[int] = set()
-        linewise = c0 == 0 and c1 == 0 and c2 == 0
-        for r in self.rows:
-            if r < r0:
-                new.add(r)
-            elif linewise:
+        else:
+            r0, c0 = ev.start_point
+            r1, c1 = ev.old_end_point
+            r2, c2 = ev.new_end_point
+            if r0 == r1 == r2:
+                return
+            if c0 == 0 and c1 == 0 and c2 == 0:
                 # whole lines [r0, r1) replaced by [r0, r2)
-                if r >= r1:
-                    new.add(r - r1 + r2)
-            elif r == r0:
-                new.add(r)
-            elif r > r1:
-                new.add(r - r1 + r2)
-        self.rows = new
+                lo, hi, tail = r0, r1 - 1, r1
+            else:
+                # the first line stays, the other old lines are merged into it
+                lo, hi, tail = r0 + 1, r1, r1 + 1
+            delta = r2 - r1
+        self._apply(lo, hi, tail, delta)
+
+    def _apply(self, lo: int, hi: int, tail: int, delta: int) -> None:
+        rows = self.rows
+        k = bisect.bisect_left(rows, lo - self.shift, self.i)
+        j = bisect.bisect_left(rows, tail - self.shift, self.i)
+        if hi >= lo and j > k:
+            del rows[k:j]
+        if not delta or k >= len(rows):
+            return
+        if k == self.i:
+            self.shift += delta
+        else:
+            for idx in range(k, len(rows)):
+                rows[idx] += delta
+
+    def expect(self, lo: int, hi: int, tail: int, delta: int) -> None:
+        """Describe the next edit (see `pending`)."""
+        self.pending = (lo, hi, tail, delta)
 
     def pop_first(self) -> int | None:
-        if not self.rows:
+        if self.i >= len(self.rows):
             return None
-        r = min(self.rows)
-        self.rows.discard(r)
+        r = self.rows[self.i] + self.shift
+        self.i += 1
         return r
 
 
@@ -799,7 +818,7 @@ def ex_global(ed: Any, cmd: ExCmd) -> None:
                 break
             if row >= doc.line_count:
                 continue
-            ed.cursor = (row, 0)
+            set_cursor(ed, row, 0)
             text: str | None = command
             while text is not None:
                 text = run_one(ed, text)
@@ -811,7 +830,7 @@ def ex_global(ed: Any, cmd: ExCmd) -> None:
     if ctx.need_beginline:
         beginline(ed, ed.cursor[0], white=True)
     else:
-        ed.cursor = tuple(ed.cursor)
+        set_cursor(ed, *ed.cursor)
     if ctx.printed:
         _msg(ed, "\n".join(ctx.printed))
     elif doc.line_count == 1 and doc.line(0) == "" and old_count > 1:

@@ -67,6 +67,7 @@ def run(ed: Editor, p: Parsed) -> None:
         ed.clamp_cursor()
         return
     ctx = Ctx(ed, p.count, arg=p.arg, reg=p.reg, keys=p.cmd_keys)
+    res = None
     if data.get("change"):
         if not ed._replaying:
             _start_dot(ed, p, visual)
@@ -75,6 +76,7 @@ def run(ed: Editor, p: Parsed) -> None:
             res = cmd.fn(ctx)
             if res is False:
                 ed.beep()
+                _abort_dot(ed)
         finally:
             _after_change(ed)
     else:
@@ -83,7 +85,7 @@ def run(ed: Editor, p: Parsed) -> None:
             ed.beep()
     if ed.mode not in ("insert", "replace", "command"):
         ed.clamp_cursor()
-        if not data.get("keep_curswant"):
+        if not data.get("keep_curswant") and res is not False:
             # most commands set the wanted column to where the cursor ends up
             ed.update_curswant()
     ed.scroll_to_cursor()
@@ -110,6 +112,12 @@ def _after_change(ed: Editor) -> None:
     finish_dot(ed)
 
 
+def _abort_dot(ed: Editor) -> None:
+    """The operator failed: `.` keeps repeating the previous change."""
+    if not ed._replaying:
+        ed._dot_building = None
+
+
 def finish_dot(ed: Editor) -> None:
     """The change is complete: it becomes what `.` repeats."""
     if ed._dot_building is not None and not ed._replaying:
@@ -133,6 +141,7 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
         last = ed.doc.line_count - 1
         if n > 1 and r >= last:
             ed.beep()
+            _abort_dot(ed)
             return
         r1 = min(r + n - 1, last)
         # nv_lineop(): the cursor goes to the first non-blank (not for y)
@@ -156,6 +165,7 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
         t = p.motion.fn(mctx)
         if not isinstance(t, TextObject):
             ed.beep()
+            _abort_dot(ed)
             return
         region = ops.from_textobject(ed, t)
         if p.force == "V":
@@ -164,6 +174,7 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
         m = p.motion.fn(mctx)
         if m is None:
             ed.beep()
+            _abort_dot(ed)
             return
         if p.motion.id in ("search-forward-prompt", "search-backward-prompt"):
             return
@@ -241,7 +252,8 @@ def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = 
                 ed.move_cursor_raw(r0, ed.first_nonblank_col(r0))
             else:
                 ed.move_cursor_raw(r0, ed.col_for_curswant(ed.doc.line(r0)))
-        ops.set_change_marks(ed, (r0, 0), (r1, max(len(ed.doc.line(r1)) - 1, 0)))
+        mark_start = region.cursor_start if region.cursor_start is not None else (r0, 0)
+        ops.set_change_marks(ed, mark_start, (r1, max(len(ed.doc.line(r1)) - 1, 0)))
         n = r1 - r0 + 1
         if n > 2:
             ed.set_message(f"{n} lines {'>' if amount > 0 else '<'}ed {abs(amount)} time{'s' if abs(amount) > 1 else ''}")

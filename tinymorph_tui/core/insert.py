@@ -42,6 +42,7 @@ class Session:
     block: Any = None  # (rows, vcol, append) for visual-block I / A / c
     keybuf: list[str] = field(default_factory=list)
     vertical: bool = False  # last key was <Up>/<Down>: keep the wanted column
+    origin: tuple[int, int] = (0, 0)  # where the insert started (for '[)
 
 
 def _opt(ed: Editor, name: str) -> Any:
@@ -51,7 +52,7 @@ def _opt(ed: Editor, name: str) -> Any:
 def start(ed: Editor, kind: str, count: int | None = None, *, replace: bool = False) -> None:
     """Enter insert (or replace) mode at the cursor."""
     ed.mode = "replace" if replace else "insert"
-    ed.insert = Session(kind, count or 1, ed.cursor_raw, replace=replace)
+    ed.insert = Session(kind, count or 1, ed.cursor_raw, replace=replace, origin=ed.cursor_raw)
     ed.set_message("-- REPLACE --" if replace else "-- INSERT --")
     ed.message = ""
 
@@ -106,11 +107,8 @@ def handle_key(ed: Editor, tok: str) -> None:
         return
     s.keybuf.append(tok)
     cid, prefix = ed.keymap.lookup("insert", s.keybuf)
-    if prefix and not (cid is not None and len(s.keybuf) > 1 and False):
-        if cid is None or prefix:
-            # wait for more keys of a multi-key insert mapping
-            if len(s.keybuf) < 8 and _has_longer(ed, s.keybuf):
-                return
+    if prefix and len(s.keybuf) < 8 and _has_longer(ed, s.keybuf):
+        return  # wait for more keys of a multi-key insert mapping
     keys = s.keybuf
     s.keybuf = []
     if cid is None and len(keys) > 1:
@@ -186,6 +184,7 @@ def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
         if name == "=":
             s.pending = ["="]
             return
+        _literal_for_dot(ed, 2, name)
         entry = ed.registers.get_entry(name) if name and ed.registers.valid(name) else None
         if entry is None:
             if not name or not ed.registers.valid(name):
@@ -204,6 +203,24 @@ def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
             insert_text(ed, s, ch, literal=True)
         return
     s.pending = []
+
+
+def _literal_for_dot(ed: Editor, n_keys: int, name: str) -> None:
+    """`.` repeats the text a <C-r>{reg} inserted, not the register's later contents:
+    replace the keys in the change being recorded with the text itself."""
+    rec = ed._dot_building
+    if rec is None or ed._replaying or not name:
+        return
+    entry = ed.registers.get_entry(name) if ed.registers.valid(name) else None
+    if entry is None:
+        return
+    text = entry.text + ("\n" if entry.kind == "line" else "")
+    if name == ".":
+        text = ed.last_insert_text
+    if len(rec.tail) >= n_keys:
+        del rec.tail[-n_keys:]
+    for ch in text:
+        rec.tail.append("<CR>" if ch == "\n" else ch)
 
 
 def eval_expression(expr: str) -> str | None:
@@ -274,7 +291,12 @@ def type_char(ed: Editor, s: Session, ch: str, *, literal: bool = False) -> None
     tw = int(_opt(ed, "textwidth"))
     if tw == 0 and int(_opt(ed, "wrapmargin")) > 0:
         tw = max(int(_opt(ed, "columns")) - int(_opt(ed, "wrapmargin")), 0)
-    if tw > 0 and ch not in " \t" and "t" in str(_opt(ed, "formatoptions")):
+    if (
+        tw > 0
+        and ch not in " \t"
+        and "t" in str(_opt(ed, "formatoptions"))
+        and not (s.replace and c < len(doc.line(r)))  # overtyping never wraps
+    ):
         line = doc.line(r)
         v = vcol_of(line, c, int(_opt(ed, "tabstop")))
         if v + char_width(ch) > tw:
@@ -589,7 +611,9 @@ def escape(ed: Editor, s: Session, tok: str) -> bool:
         r, c = _cur(ed)
     block_home = None
     if s.block:
-        if s.block[3]:  # A: the cursor goes back to the block's top-left corner
+        # a block I / A over several lines leaves the cursor at the block's top-left
+        # (a block c ends like any insert)
+        if s.kind != "c" and "\n" not in s.text and (s.block[3] or s.text):
             block_home = (s.block[0], s.block[5])
         _finish_block(ed, s)
     # an autoindent with nothing typed after it is removed again
@@ -604,8 +628,9 @@ def escape(ed: Editor, s: Session, tok: str) -> bool:
     ed.marks.set("^", (r, c))
     if s.text or s.kind in ("c",):
         ed.marks.set(".", (r, max(c - 1, 0)))
-    if doc.version != getattr(s, "_v0", -1):
-        ed.marks.set("]", (r, max(c - 1, 0)))
+    # '[ where the insert started, '] just after the inserted text
+    ed.marks.set("[", s.origin)
+    ed.marks.set("]", (r, c))
     ed.insert = None
     ed.mode = "normal"
     ed.message = ""

@@ -51,8 +51,8 @@ class MarkStore:
 
     # -- jump list ----------------------------------------------------------------------
     def push_jump(self, pos: Pos) -> None:
-        """Remember `pos` as a jump origin (the same line replaces the older entry)."""
-        self.jumps = [j for j in self.jumps[: self.jump_idx] if j[0] != pos[0]]
+        """Remember `pos` as a jump origin."""
+        # Vim's setpcmark(): always appended at the end (duplicates go at the next <C-o>)
         self.jumps.append(pos)
         if len(self.jumps) > 100:
             self.jumps.pop(0)

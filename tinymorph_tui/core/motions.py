@@ -1068,7 +1068,7 @@ def _search_motion(ctx: Ctx, what: str) -> Motion | None:
         return None
     row, col, linewise = res
     if linewise:
-        return Motion(row, first_nonblank(ed.doc.line(row)) if False else col, "linewise", jump=True)
+        return Motion(row, col, "linewise", jump=True)
     return Motion(row, col, "exclusive", jump=True, use_reg_one=True)
 
 

@@ -165,7 +165,7 @@ def a_o(ctx: Ctx) -> Any:
     ed.mode = "insert"
     insert.start(ed, "o", ctx.count)
     open_line(ed, True)
-    ed.insert.start = ed.cursor_raw
+    ed.insert.start = ed.insert.origin = ed.cursor_raw
 
 
 @action("open-line-above", change=True)
@@ -175,7 +175,7 @@ def a_O(ctx: Ctx) -> Any:
     ed.mode = "insert"
     insert.start(ed, "O", ctx.count)
     open_line(ed, False)
-    ed.insert.start = ed.cursor_raw
+    ed.insert.start = ed.insert.origin = ed.cursor_raw
 
 
 @action("replace-mode", change=True)
@@ -237,7 +237,7 @@ def put(ed: Editor, reg_name: str | None, count: int, after: bool, gp: bool = Fa
             doc.insert(off, block + "\n")
             row = r
         last_row = row + nlines - 1
-        set_change_marks(ed, (row, 0), (last_row, 0))
+        set_change_marks(ed, (row, 0), (last_row, max(len(doc.line(last_row)) - 1, 0)))
         if gp:
             nr = min(last_row + 1, doc.line_count - 1)
             if last_row + 1 >= doc.line_count:
@@ -407,7 +407,7 @@ def a_r(ctx: Ctx) -> Any:
             ts = int(ed.options["tabstop"])
             ind = make_indent(indent_width(line, ts), ts, bool(ed.options["expandtab"]))
             rest = rest.lstrip(" \t")
-        head = line[:c].rstrip(" \t") if False else line[:c]
+        head = line[:c]
         a = doc.line_start(r)
         doc.replace(a, a + len(line), head + "\n" + ind + rest)
         ed.move_cursor_raw(r + 1, len(ind))
@@ -557,26 +557,46 @@ def a_m(ctx: Ctx) -> Any:
 
 
 def _jump(ctx: Ctx, delta: int) -> Any:
+    """Vim's movemark(): <C-o> / <C-i> through the jump list."""
     ed = ctx.ed
     ms = ed.marks
+    _cleanup_jumps(ms)
     n = ctx.count1 * delta
-    if ms.jump_idx == len(ms.jumps) and delta < 0:
-        # remember where we are so <C-i> can come back
-        cur = ed.cursor
-        ms.jumps = [j for j in ms.jumps if j[0] != cur[0]]
-        ms.jumps.append(cur)
-        ms.jump_idx = len(ms.jumps) - 1
-    idx = ms.jump_idx + n
-    if idx < 0 or idx >= len(ms.jumps):
+    if not ms.jumps:
         return False
-    ms.jump_idx = idx
-    row, col = ms.jumps[idx]
+    if ms.jump_idx + n < 0 or ms.jump_idx + n >= len(ms.jumps):
+        return False
+    if ms.jump_idx == len(ms.jumps):
+        # first <C-o> after a jump: remember where we are (setpcmark)
+        ms.jumps.append(ed.cursor)
+        ms.jump_idx = len(ms.jumps) - 1
+        if ms.jump_idx + n < 0:
+            return False
+    ms.jump_idx += n
+    row, col = ms.jumps[ms.jump_idx]
     row = min(row, ed.doc.line_count - 1)
     ed.marks.set("'", ed.cursor)
     ed.move_cursor_raw(row, col)
     ed.clamp_cursor()
     ed.update_curswant()
     return True
+
+
+def _cleanup_jumps(ms: Any) -> None:
+    """Vim's cleanup_jumplist(): of entries on the same line only the newest stays."""
+    out = []
+    idx = ms.jump_idx
+    new_idx = None
+    for i, pos in enumerate(ms.jumps):
+        if idx == i:
+            new_idx = len(out)
+        if any(p[0] == pos[0] for p in ms.jumps[i + 1 :]):
+            continue
+        out.append(pos)
+    if idx >= len(ms.jumps):
+        new_idx = len(out)
+    ms.jumps = out
+    ms.jump_idx = new_idx if new_idx is not None else len(out)
 
 
 @action("jump-older")

@@ -25,7 +25,7 @@ def find_number(line: str, col: int, nf: set[str]) -> tuple[int, int, str] | Non
             if kind not in nf:
                 continue
             for m in pat.finditer(line):
-                if m.start() <= col < m.end() or (m.start() > col and False):
+                if m.start() <= col < m.end():
                     return (m.start(), m.end(), kind)
     i = col
     if "alpha" in nf and i < n and line[i].isascii() and line[i].isalpha():

@@ -297,7 +297,8 @@ def delete_region(ed: Editor, reg: Region, reg_name: str | None, *, for_change: 
             c0, c1, _t, pb, pa = pieces[i]
             a = doc.offset_of(row, c0 - (1 if pb else 0))
             b = doc.offset_of(row, c1 + (1 if pa else 0))
-            doc.replace(a, b, " " * (pb + pa) if not for_change or True else "")
+            # a tab cut by the block edge leaves the spaces of its outside part
+            doc.replace(a, b, " " * (pb + pa))
         line = doc.line(reg.start[0])
         col = col_of_vcol(line, reg.vcols[0], int(ed.options["tabstop"]))
         ed.move_cursor_raw(reg.start[0], col)
@@ -357,7 +358,12 @@ def yank_region(ed: Editor, reg: Region, reg_name: str | None) -> None:
         end_line = ed.doc.line(reg.end[0])
         set_change_marks(ed, (reg.start[0], 0), (reg.end[0], max(len(end_line) - 1, 0) if end_line else 0))
     elif reg.kind == "block":
-        set_change_marks(ed, (reg.start[0], 0), (reg.end[0], 0))
+        ts = int(ed.options["tabstop"])
+        set_change_marks(
+            ed,
+            (reg.start[0], col_of_vcol(ed.doc.line(reg.start[0]), reg.vcols[0], ts)),
+            (reg.end[0], col_of_vcol(ed.doc.line(reg.end[0]), reg.vcols[1], ts)),
+        )
     else:
         end = reg.end
         set_change_marks(ed, reg.start, (end[0], max(end[1] - 1, 0)))
@@ -489,8 +495,8 @@ def _shift_block_line(ed: Editor, row: int, amount: int, vcol: int) -> None:
     ts = int(ed.options["tabstop"])
     line = doc.line(row)
     c = col_of_vcol(line, vcol, ts)
-    if c >= len(line):
-        return
+    if c >= len(line) and (amount < 0 or vcol_of(line, len(line), ts) != vcol):
+        return  # the block starts past the end of this line
     if amount > 0:
         # insert shiftwidth*amount spaces of white at the block start (merging white space)
         j = c
@@ -501,14 +507,12 @@ def _shift_block_line(ed: Editor, row: int, amount: int, vcol: int) -> None:
             k += 1
         start_v = vcol_of(line, c, ts)
         end_v = vcol_of(line, k, ts) + amount * sw
-        ws = make_indent(end_v, ts, bool(ed.options["expandtab"]))
         # keep the text before the block as is; rebuild white between c and k
         prefix_v = start_v
         fill = " " * (end_v - prefix_v) if ed.options["expandtab"] else _fill(prefix_v, end_v, ts)
         a = doc.offset_of(row, c)
         b = doc.offset_of(row, k)
         doc.replace(a, b, fill)
-        del ws
     else:
         k = c
         while k < len(line) and line[k] in " \t":
@@ -530,7 +534,7 @@ def _fill(v0: int, v1: int, ts: int) -> str:
             out.append("\t")
             v = nxt
         elif nxt <= v1:
-            out.append("\t" if nxt - v == 1 and False else " ")
+            out.append(" ")
             v += 1
         else:
             out.append(" ")
@@ -582,7 +586,8 @@ def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_mark
     col = len(new) - len(last_piece)
     ed.move_cursor_raw(row, col)
     if set_marks:
-        set_change_marks(ed, (row, 0), (row, max(len(new) - 1, 0)))
+        # Vim: '[ at the end of the original first line, '] at the end of the result
+        set_change_marks(ed, (row, len(cur)), (row, max(len(new) - 1, 0)))
     return True
 
 

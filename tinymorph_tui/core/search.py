@@ -49,6 +49,7 @@ __all__ = [
     "VimRegexError",
     "compile_for",
     "find",
+    "gn_match",
     "highlight_matches",
     "matches_in_rows",
     "parse_offset",
@@ -128,6 +129,8 @@ class SearchState:
     offset: SearchOffset = field(default_factory=SearchOffset)
     #: :nohlsearch suppresses highlighting until the next search
     no_highlight: bool = False
+    #: the last pattern came from * or # ('smartcase' does not apply to it, also for n)
+    no_smartcase: bool = False
     #: pattern of the last :s (for :&, &, :~) and its replacement string (for ~)
     subst_pattern: str | None = None
     subst_string: str | None = None
@@ -298,8 +301,28 @@ class _Matcher:
             return str(sl(start, end))
         return "\n".join(doc.line(r) for r in range(lo, hi + 1))
 
+    def _text_ml(self) -> str:
+        if self._text is None:
+            self._text = self.doc.text() + "\n"
+        return self._text
+
+    def _row_of(self, offset: int) -> int:
+        doc: Any = self.doc
+        if offset >= len(doc):
+            return self.nlines - 1
+        return int(doc.position_of(offset)[0])
+
     def next_row_with_match(self, lo: int, hi: int) -> int | None:
-        """First row in [lo, hi] holding a match (single-line patterns only)."""
+        """First row in [lo, hi] where a match starts."""
+        if lo > hi:
+            return None
+        if self.multiline:
+            text = self._text_ml()
+            m = self.regex.search(text, self.doc.line_start(lo))
+            if m is None:
+                return None
+            row = self._row_of(m.start())
+            return row if row <= hi else None
         row = lo
         while row <= hi:
             end = min(hi, row + _CHUNK_LINES - 1)
@@ -311,7 +334,28 @@ class _Matcher:
         return None
 
     def prev_row_with_match(self, hi: int, lo: int) -> int | None:
-        """Last row in [lo, hi] holding a match (single-line patterns only)."""
+        """Last row in [lo, hi] where a match starts."""
+        if lo > hi:
+            return None
+        if self.multiline:
+            text = self._text_ml()
+            end = self.doc.line_start(hi) + len(self.line(hi))
+            last = None
+            pos = self.doc.line_start(lo)
+            # the last match of a non-overlapping scan, then the few rows its span covers
+            while True:
+                m = self.regex.search(text, pos)
+                if m is None or m.start() > end:
+                    break
+                last = m
+                pos = max(m.end(), m.start() + 1)
+            if last is None:
+                return None
+            first_row = self._row_of(last.start())
+            for row in range(hi, first_row - 1, -1):
+                if self.match_at(row, 0) is not None:
+                    return row
+            return first_row
         row = hi
         while row >= lo:
             start = max(lo, row - _CHUNK_LINES + 1)
@@ -439,9 +483,10 @@ def _search_once(
     wrapped = False
     for loop in (0, 1):
         while 0 <= lnum < nlines:
-            if not mt.multiline:
-                # Jump over lines without a match in big slices of text (fast on large
-                # documents); the line found is then searched exactly as Vim does.
+            if True:
+                # Jump over lines without a match (slices of text, or one search of the
+                # whole text for multi-line patterns); the line found is then searched
+                # exactly as Vim does.
                 if forward and not at_first:
                     hi = min(srow, nlines - 1) if loop else nlines - 1
                     nxt = mt.next_row_with_match(lnum, hi)
@@ -594,7 +639,7 @@ def highlight_matches(ed: Any, row_start: int, row_end: int) -> list[tuple[int, 
     if not pat or st.no_highlight or not ed.options["hlsearch"]:
         return []
     try:
-        compiled = compile_for(ed, pat)
+        compiled = compile_for(ed, pat, use_smartcase=not st.no_smartcase)
     except VimRegexError:
         return []
     return matches_in_rows(ed.doc, compiled, row_start, row_end)
@@ -679,6 +724,7 @@ def search(
         st.forward = direction
         st.offset = off
         st.no_highlight = False
+        st.no_smartcase = False
         st.last_used = "search"
         _remember_pattern(ed, pattern_text)
         _sync_editor(ed, direction, off)
@@ -741,11 +787,17 @@ def _message(ed: Any, msg: str) -> None:
 
 
 def _do_search(
-    ed: Any, pattern_text: str, forward: bool, count: int, off: SearchOffset, pos: Pos
+    ed: Any,
+    pattern_text: str,
+    forward: bool,
+    count: int,
+    off: SearchOffset,
+    pos: Pos,
+    use_smartcase: bool = True,
 ) -> SearchMotion | None:
     doc = ed.doc
     try:
-        compiled = compile_for(ed, pattern_text)
+        compiled = compile_for(ed, pattern_text, use_smartcase=use_smartcase)
     except VimRegexError as exc:
         _error(ed, exc.message)
         return None
@@ -832,7 +884,16 @@ def search_next(ed: Any, *, reverse: bool = False, count: int = 1) -> SearchMoti
         offset = parse_offset(ed_off)[0]
     forward = bool(base_forward) != reverse
     st.no_highlight = False
-    motion = _do_search(ed, pat, forward, count, offset, tuple(ed.cursor))  # type: ignore[arg-type]
+    use_scs = not (st.no_smartcase and pat == st.pattern)
+    motion = _do_search(
+        ed,
+        pat,
+        forward,
+        count,
+        offset,
+        tuple(ed.cursor),
+        use_smartcase=use_scs,  # type: ignore[arg-type]
+    )
     return motion
 
 
@@ -857,6 +918,7 @@ def search_word(
     st.forward = forward
     st.offset = SearchOffset()
     st.no_highlight = False
+    st.no_smartcase = True
     st.last_used = "search"
     _remember_pattern(ed, esc)
     _sync_editor(ed, forward, st.offset)
@@ -888,6 +950,67 @@ def search_word(
         else ("/" if forward else "?") + esc,
     )
     return SearchMotion(res.start, wrapped=res.wrapped, match_start=res.start, match_end=res.end)
+
+
+def gn_match(ed: Any, *, forward: bool = True, count: int = 1) -> tuple[Pos, Pos] | None:
+    """The match `gn` (forward) / `gN` selects: (start, end exclusive), or None with E486/E35.
+
+    As Vim's current_search(): first search the other way without wrapping (so a match
+    under the cursor is found), then `count` matches this way from there.
+    """
+    st = search_state(ed)
+    pat = getattr(ed, "last_search", None) or st.pattern
+    if not pat:
+        _error(ed, "E35: No previous regular expression")
+        return None
+    try:
+        compiled = compile_for(ed, pat, use_smartcase=not st.no_smartcase)
+    except VimRegexError as exc:
+        _error(ed, exc.message)
+        return None
+    doc = ed.doc
+    ws = bool(ed.options["wrapscan"])
+    cur: Pos = (int(ed.cursor[0]), int(ed.cursor[1]))
+    if forward:
+        back = find(doc, compiled, cur, forward=False, wrapscan=False, match_end=True)
+        if back.found:
+            start: Pos = _end_pos(doc, back.end) if back.end != back.start else back.start
+            res = find(
+                doc, compiled, start, forward=True, wrapscan=ws, count=count, pattern_text=pat
+            )
+        else:
+            res = find(
+                doc,
+                compiled,
+                (0, 0),
+                forward=True,
+                wrapscan=ws,
+                count=count,
+                accept_at_cursor=True,
+                pattern_text=pat,
+            )
+    else:
+        fwd = find(doc, compiled, cur, forward=True, wrapscan=False)
+        if fwd.found:
+            start = fwd.start
+        else:
+            last = doc.line_count - 1
+            start = (last, len(doc.line(last)))
+        res = find(
+            doc,
+            compiled,
+            start,
+            forward=False,
+            wrapscan=ws,
+            count=count,
+            accept_at_cursor=not fwd.found,
+            match_end=True,
+            pattern_text=pat,
+        )
+    if not res.found:
+        _error(ed, res.message or f"E486: Pattern not found: {pat}")
+        return None
+    return res.start, res.end
 
 
 class Searcher:
@@ -930,6 +1053,10 @@ class Searcher:
     def matches(self, row_start: int, row_end: int) -> list[tuple[int, int, int]]:
         """hlsearch spans (see `highlight_matches`)."""
         return highlight_matches(self.ed, row_start, row_end)
+
+    def gn(self, *, forward: bool = True, count: int = 1) -> tuple[Pos, Pos] | None:
+        """The match `gn` / `gN` selects (see `gn_match`)."""
+        return gn_match(self.ed, forward=forward, count=count)
 
     def nohlsearch(self) -> None:
         """`:nohlsearch`: hide highlighting until the next search."""

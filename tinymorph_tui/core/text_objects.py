@@ -96,6 +96,19 @@ def _finish(ctx: Ctx, st: _State) -> TextObject | bool:
     return True
 
 
+def _fail(ctx: Ctx, st: _State) -> None:
+    """A failed object keeps the cursor (and visual start) where the search left them, as
+    Vim's in-place search does; the caller beeps."""
+    ed = ctx.ed
+    r, c = st.cur
+    if st.visual:
+        ed.visual_start = st.vis
+    ed.move_cursor_raw(r, c)
+    ed.clamp_cursor()
+    ed.update_curswant()
+    return None
+
+
 def current_word(ctx: Ctx, include: bool, bigword: bool) -> TextObject | bool | None:
     """Vim's current_word()."""
     st = _State(ctx.ed)
@@ -110,7 +123,7 @@ def current_word(ctx: Ctx, include: bool, bigword: bool) -> TextObject | bool | 
         start_pos = st.cur
         if (w.cls() == 0) == include:
             if not end_word(w, 1, True, True):
-                return None
+                return _fail(ctx, st)
         else:
             fwd_word(w, 1, True)
             if w.col == 0:
@@ -128,25 +141,25 @@ def current_word(ctx: Ctx, include: bool, bigword: bool) -> TextObject | bool | 
         inclusive = True
         if st.visual and st.cur < st.vis:
             if w.decl() == -1:
-                return None
+                return _fail(ctx, st)
             if include != (w.cls() != 0):
                 if not bck_word(w, 1, True):
-                    return None
+                    return _fail(ctx, st)
             else:
                 if not bckend_word(w, 1, True):
-                    return None
+                    return _fail(ctx, st)
                 w.incl()
         else:
             if w.incl() == -1:
-                return None
+                return _fail(ctx, st)
             if include != (w.cls() == 0):
                 if not fwd_word(w, 1, True) and count > 1:
-                    return None
+                    return _fail(ctx, st)
                 if not st.oneleft():
                     inclusive = False
             else:
                 if not end_word(w, 1, True, True):
-                    return None
+                    return _fail(ctx, st)
         count -= 1
     if include_white and (w.cls() != 0 or (w.col == 0 and not inclusive)):
         pos = st.cur

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -414,8 +414,10 @@ class Engine:
             ) from None
         return stream
 
-    def _generate(self, job: Job, tokens: list[int], post: Any, cancel: threading.Event) -> None:
-        """The worker's side of `run`: generate, posting ("text", ...) and ("done", Finish)."""
+    def _generate(
+        self, job: Job, tokens: list[int], post: Callable[..., None], cancel: threading.Event
+    ) -> None:
+        """The worker's side of `start`: generate, posting ("text", ...) and ("done", Finish)."""
         pending: list[TokenLogprob] = []
         top_n = job.logprobs
 

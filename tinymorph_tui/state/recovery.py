@@ -88,6 +88,7 @@ class Journal:
                 "path": str(self.file_path),
                 "base_sha256": base_sha256,
                 "created": time.time(),
+                **_owner(),
             }
         )
         self.sync()
@@ -171,6 +172,7 @@ class Journal:
             "base_sha256": None,
             "checkpoint": doc.text(),
             "created": time.time(),
+            **_owner(),
         }
         data = (json.dumps(header) + "\n").encode("ascii")
         os.write(fd, data)
@@ -224,6 +226,7 @@ class Journal:
                 "path": str(self.file_path),
                 "base_sha256": file_sha256(self.file_path),
                 "created": time.time(),
+                **_owner(),
             }
         )
         self.sync()
@@ -240,6 +243,35 @@ class JournalInfo:
     newer_than_file: bool
     replayable: bool
     reason: str
+    #: The pid of a tinymorph still running with this journal open (None: nobody).
+    live_pid: int | None = None
+
+
+def _owner() -> dict[str, Any]:
+    """Who writes a journal: a second editor on the same file must not take it over."""
+    import socket
+
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _live_owner(header: dict[str, Any]) -> int | None:
+    """The pid in `header` when that process is another tinymorph running on this host."""
+    import socket
+
+    pid = header.get("pid")
+    if not isinstance(pid, int) or pid == os.getpid() or header.get("host") != socket.gethostname():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # alive, owned by someone else
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return pid  # no /proc (macOS): a live pid is taken at its word
+    return pid if b"tinymorph" in cmdline else None  # a reused pid is not an editor
 
 
 def _read(journal: Path) -> tuple[dict[str, Any], list[list[Any]]]:
@@ -289,7 +321,9 @@ def find_journal(file_path: Path | str, folder: Path | None = None) -> JournalIn
         replayable, reason = True, "the file is unchanged since the journal began"
     else:
         replayable, reason = False, "the file changed on disk since the journal began"
-    return JournalInfo(journal, file_path, len(edits), mtime, newer, replayable, reason)
+    return JournalInfo(
+        journal, file_path, len(edits), mtime, newer, replayable, reason, _live_owner(header)
+    )
 
 
 def recover_text(file_path: Path | str, base_text: str, folder: Path | None = None) -> str:

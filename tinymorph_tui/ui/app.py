@@ -19,6 +19,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Offset
 
 from tinymorph_tui.ui import chrome
 from tinymorph_tui.ui.command_line import CmdlineInfo, CommandLine
@@ -457,6 +458,21 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self._update_status()
         self._update_cmdline()
         self._update_popup()
+        self._place_terminal_cursor()
+
+    def _place_terminal_cursor(self) -> None:
+        """Park the terminal's (hidden) cursor where ours is drawn, for input methods and
+        screen readers that follow it."""
+        ed = self.ed
+        if getattr(ed, "mode", "") == "command":
+            region = self.cmdline.region
+            x = region.x + int(getattr(ed, "cmdline_cursor", 0))
+            self.cursor_position = Offset(min(x, region.right - 1), region.y)
+            return
+        pos = self.view.cursor_screen_position()
+        if pos is not None:
+            region = self.view.region
+            self.cursor_position = Offset(region.x + pos[0], region.y + pos[1])
 
     def _set_message(self, text: str, is_error: bool = False) -> None:
         ed = self.ed

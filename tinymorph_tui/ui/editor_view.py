@@ -383,11 +383,17 @@ class EditorView(Widget, can_focus=True):
         cmdline = getattr(ed, "cmdline", "") or ""
         if mode == "command" and cmdline[:1] in ("/", "?") and self._opt("incsearch", False):
             state = getattr(ed, "cmdline_state", None)
-            return ("inc", cmdline, self.ed.doc.version, getattr(state, "incsearch", None))
+            return ("inc", cmdline, getattr(state, "incsearch", None))
         if self._opt("hlsearch", False) and getattr(ed, "last_search", None):
             if _highlight_suspended(ed):  # :nohlsearch until the next search
                 return None
-            return ("hl", ed.last_search, self.ed.doc.version)
+            # Edits drop the matches of the rows they touch (see sync), not all of them.
+            return (
+                "hl",
+                ed.last_search,
+                self._opt("ignorecase", False),
+                self._opt("smartcase", False),
+            )
         return None
 
     def sync(self, force_rows: Iterable[int] = ()) -> None:
@@ -401,6 +407,33 @@ class EditorView(Widget, can_focus=True):
         count = ed.doc.line_count
         self._update_gutter(count, width)
         ghost = self.ghost_provider() if getattr(ed, "mode", "") in ("insert", "replace") else None
+        matches: dict[int, list[tuple[int, int]]] = last.setdefault("matches", {})
+        if self._shift_from is not None:
+            start = self._shift_from
+            for key in [k for k in self._layouts if k >= start]:
+                del self._layouts[key]
+            for key in [k for k in self._strips if k[0] >= start]:
+                del self._strips[key]
+            for key in [k for k in self._span_cache if k >= start]:
+                del self._span_cache[key]
+            for key in [k for k in matches if k >= start]:
+                del matches[key]
+            self._shift_from = None
+            last["shifted"] = True
+        dirty = set(self._dirty_rows)
+        dirty.update(force_rows)
+        self._dirty_rows.clear()
+        for row in dirty:
+            self._layouts.pop(row, None)
+            self._span_cache.pop(row, None)
+            matches.pop(row, None)
+        old_ghost = last.get("ghost")
+        if old_ghost != ghost:
+            for g in (old_ghost, ghost):
+                if g is not None:
+                    self._layouts.pop(g.row, None)
+                    dirty.add(g.row)
+        last["ghost"] = ghost
         self._update_leftcol()
         opts = (
             self._layout_opts(),
@@ -413,29 +446,6 @@ class EditorView(Widget, can_focus=True):
             self._layouts.clear()
             self._strips.clear()
             full = True
-        if self._shift_from is not None:
-            start = self._shift_from
-            for key in [k for k in self._layouts if k >= start]:
-                del self._layouts[key]
-            for key in [k for k in self._strips if k[0] >= start]:
-                del self._strips[key]
-            for key in [k for k in self._span_cache if k >= start]:
-                del self._span_cache[key]
-            self._shift_from = None
-            last["shifted"] = True
-        dirty = set(self._dirty_rows)
-        dirty.update(force_rows)
-        self._dirty_rows.clear()
-        for row in dirty:
-            self._layouts.pop(row, None)
-            self._span_cache.pop(row, None)
-        old_ghost = last.get("ghost")
-        if old_ghost != ghost:
-            for g in (old_ghost, ghost):
-                if g is not None:
-                    self._layouts.pop(g.row, None)
-                    dirty.add(g.row)
-        last["ghost"] = ghost
         search = self._search_key()
         if last.get("search") != search:
             last["search"] = search
@@ -654,11 +664,33 @@ class EditorView(Widget, can_focus=True):
         lay = self.layout(d.row)
         start, end = lay.rows[d.seg] if d.seg < lay.height else (0, 0)
         styles = self._char_styles(d.row, lay, start, end, base)
-        strip = self._segments_to_strip(lay, d.seg, styles, base, width)
-        return strip
+        eol = None
+        if d.seg == lay.height - 1 and self._newline_selected(d.row):
+            eol = base + self._style("ui.selection")
+        return self._segments_to_strip(lay, d.seg, styles, base, width, eol)
+
+    def _newline_selected(self, row: int) -> bool:
+        """Whether the visual selection covers the end of `row` (drawn as one cell, as Vim)."""
+        visual = self._visual()
+        if not visual or not self._in_visual(visual, row):
+            return False
+        kind, (r0, c0), (r1, c1) = visual
+        if (r0, c0) > (r1, c1):
+            (r0, c0), (r1, c1) = (r1, c1), (r0, c0)
+        if kind in ("line", "visual_line", "V"):
+            return True
+        if kind in ("block", "visual_block", "\x16", "<C-v>"):
+            return False
+        return row < r1 or c1 >= len(self.ed.doc.line(row))
 
     def _segments_to_strip(
-        self, lay: LineLayout, seg: int, styles: list[Style], base: Style, width: int
+        self,
+        lay: LineLayout,
+        seg: int,
+        styles: list[Style],
+        base: Style,
+        width: int,
+        eol: Style | None = None,
     ) -> Strip:
         start, end = lay.rows[seg] if seg < lay.height else (0, 0)
         text = lay.text
@@ -691,7 +723,7 @@ class EditorView(Widget, can_focus=True):
         if run:
             segments.append(Segment("".join(run), run_style))
         # The cursor just past the end of the line (insert mode, or an empty line).
-        extra = self._cursor_after_end(lay, seg, end)
+        extra = self._cursor_after_end(lay, seg, end) or eol
         if extra is not None and used < width:
             segments.append(Segment(" ", extra))
             used += 1
@@ -770,7 +802,7 @@ class EditorView(Widget, can_focus=True):
                     styles[i] = combined
         # Search matches (the one incsearch would jump to stands out).
         search_key = self._last.get("search")
-        current = search_key[3] if search_key and search_key[0] == "inc" else None
+        current = search_key[2] if search_key and search_key[0] == "inc" else None
         for s, e in self._matches(row):
             if glen:
                 s = s + glen if s >= gcol else s
@@ -967,10 +999,10 @@ class EditorView(Widget, can_focus=True):
         row, col = self._cursor_pos()
         lay = self.layout(row)
         seg, x = lay.position(self._doc_col_to_layout(row, col))
-        for y, d in enumerate(self._display):
-            if d.kind == "text" and d.row == row and d.seg == seg:
-                return x - self._leftcol + self._gutter_width, y
-        return None
+        y = self._pos_y.get((row, seg))
+        if y is None:
+            return None
+        return x - self._leftcol + self._gutter_width, y
 
     def display_move(self, delta: int) -> bool:
         """Move the cursor `delta` display rows down (gj / gk), keeping its screen column.

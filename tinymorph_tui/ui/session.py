@@ -49,6 +49,8 @@ class Session:
         self._store_failed = False
         self._main_thread = threading.get_ident()
         self._timer: Any = None
+        #: A file another running tinymorph journals: never journalled from here.
+        self._foreign: str | None = None
         #: "waiting" while the recovery question is open (no journal runs then).
         self.recovery_state = "none"
 
@@ -118,6 +120,16 @@ class Session:
             info = recovery.find_journal(path)
         except OSError as exc:
             self.say(f"recovery journal unreadable: {exc.strerror or exc}", error=True)
+        if info is not None and info.live_pid is not None:
+            # Another tinymorph has this file open and journals it: taking its journal over
+            # would destroy its recovery data. Vim warns about a live swap file the same way.
+            self._foreign = str(Path(path).resolve())
+            self.say(
+                f"{path} is open in another tinymorph (pid {info.live_pid}): no recovery "
+                "journal here, and :w refuses if the other one saves first",
+                error=True,
+            )
+            return
         if info is not None:
             if not info.replayable:
                 aside = recovery.set_aside(path)
@@ -199,6 +211,8 @@ class Session:
     def _attach_journal(self, doc: Any) -> None:
         self.recovery_state = "none" if self.recovery_state == "waiting" else self.recovery_state
         if getattr(doc, "path", None) is None:
+            return
+        if self._foreign is not None and str(Path(doc.path).resolve()) == self._foreign:
             return
         try:
             self.journal = recovery.Journal.attach(
@@ -422,7 +436,7 @@ def _identity(doc: Any) -> tuple[Any, ...]:
     """What changes when the document is saved or renamed."""
     path = getattr(doc, "path", None)
     return (
-        str(Path(path).resolve()) if path is not None else None,
+        str(path) if path is not None else None,
         getattr(doc, "saved_mtime_ns", None),
         getattr(doc, "saved_size", None),
     )
