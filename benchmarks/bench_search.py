@@ -85,9 +85,10 @@ def main() -> None:
     out["translate_uncached_ms"] = median_ms(
         lambda: compile_vim.__wrapped__("\\v<(\\w+)\\s+\\1>", True, True), runs=50
     )
-    out["translate_cached_us"] = round(
-        median_ms(lambda: compile_vim("\\v<(\\w+)\\s+\\1>", True, True), runs=200) * 1000, 2
-    )
+    t = time.perf_counter()
+    for _ in range(10000):
+        compile_vim("\\v<(\\w+)\\s+\\1>", True, True)
+    out["translate_cached_us"] = round((time.perf_counter() - t) / 10000 * 1e6, 3)
     t = time.perf_counter()
     ex_commands.execute(ed, "%s/the/THE/g")
     out["substitute_all_lines_ms"] = round((time.perf_counter() - t) * 1000, 1)

@@ -178,6 +178,44 @@ async def bench_tinymorph(path: Path, keys: int) -> dict[str, object]:
     return out
 
 
+async def bench_typing_while_hints_stream(path: Path, keys: int) -> dict[str, object]:
+    """Typing while ghost-text hints stream in (a scripted backend, no debounce): every
+    key cancels the stream in flight and the next request starts at once."""
+    from tinymorph_tui.hints.controller import HintController
+    from tinymorph_tui.hints.scripted import ScriptedBackend
+    from tinymorph_tui.ui.app import TinymorphApp
+
+    backend = ScriptedBackend(text=" and the river ran on" * 20, delay=0.002, piece=3)
+    controller = HintController(
+        backend, debounce_ms=0, adaptive_debounce=False, prefetch=True, max_words=200
+    )
+    app = TinymorphApp(path, backend=backend, hint_controller=controller, state=False)
+    out: dict[str, object] = {}
+    async with app.run_test(size=(100, 40)) as pilot:
+        while app.first_paint_at is None:
+            await asyncio.sleep(0.001)
+        ed = app.ed
+        for key in f"{ed.doc.line_count // 2}G":
+            await pilot.press(key)
+        await pilot.press("o")
+        await pilot.pause(0.3)
+        samples: list[float] = []
+        cpu: list[float] = []
+        for i in range(keys):
+            wall, used = await timed_key(app, TYPED[i % len(TYPED)], lambda: ed.doc.version)
+            samples.append(wall)
+            cpu.append(used)
+            if i % 10 == 9:
+                await asyncio.sleep(0.03)  # a pause: a hint streams in
+        out["typing_ms"] = percentiles(samples)
+        out["typing_main_thread_cpu_ms"] = percentiles(cpu)
+        out["requests"] = len(backend.requests)
+        out["cancelled_streams"] = backend.cancelled + backend.closed_early
+        await pilot.press("escape")
+        app.ed.doc.save = lambda *a, **k: None
+    return out
+
+
 async def bench_textarea(text: str, keys: int) -> dict[str, object]:
     """The same measurements with Textual's TextArea(language="markdown")."""
     from textual.app import App, ComposeResult
@@ -302,6 +340,9 @@ def main() -> None:
             "startup_small_file": bench_startup(small),
             "tinymorph": asyncio.run(bench_tinymorph(big, args.keys)),
         }
+        report["tinymorph_while_hints_stream"] = asyncio.run(
+            bench_typing_while_hints_stream(big, min(args.keys, 150))
+        )
         if not args.no_textarea:
             report["textarea"] = asyncio.run(bench_textarea(text, args.textarea_keys))
         tm = report["tinymorph"]

@@ -3,14 +3,18 @@ and a property test that no command line ever raises."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinymorph_tui.core import ex_commands
+from tinymorph_tui.core.document import Document, DocumentError
 from tinymorph_tui.core.editor import Editor
 from tinymorph_tui.core.ex_commands import ExRegistry, complete_command_names, execute
 from tinymorph_tui.core.ex_substitute import compile_replacement, expand, regtilde
@@ -151,6 +155,10 @@ def test_one_undo_step_per_command_line() -> None:
     assert ed.text != TEXT
     run(ed, "undo")
     assert ed.text == TEXT
+    run(ed, "2d|3d")
+    run(ed, "1d")
+    run(ed, "undo 0")
+    assert ed.text == TEXT
 
 
 def test_substitute_messages_and_flags() -> None:
@@ -163,7 +171,7 @@ def test_substitute_messages_and_flags() -> None:
     ed = run(ed_with(), "s/zz/y/e")
     assert ed.message == "" and not ed.message_is_error
     ed = run(ed_with(), "s/a/A/c")
-    assert ed.text == TEXT and "not supported" in ed.message
+    assert ed.text == TEXT and ed.message == "replace with A (y/n/a/q/l/^E/^Y)?"
     ed = run(ed_with(), "s/one/1/p")
     assert ed.message == "alpha 1"
     ed = run(ed_with(), "s/one/1/#")
@@ -371,6 +379,21 @@ def test_startinsert_and_stopinsert() -> None:
 )
 def test_random_command_lines_never_raise(line: str) -> None:
     ed = ed_with("a b\n  c\n\nd e f\ng")
-    execute(ed, line)  # must not raise
+    # Random lines can spell ":sav /a": no file may be written (writing fails instead, which
+    # exercises the error path), and the working directory is a scratch one.
+    old_cwd = os.getcwd()
+    blocked = OSError(1, "writing is blocked in this test")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        mock.patch.object(Document, "save", side_effect=DocumentError("blocked")),
+        mock.patch.object(Path, "write_bytes", side_effect=blocked),
+        mock.patch.object(Path, "write_text", side_effect=blocked),
+    ):
+        os.chdir(tmp)
+        try:
+            execute(ed, line)  # must not raise
+        finally:
+            os.chdir(old_cwd)
+    assert not ed.message.startswith("E000"), ed.message
     ed.feed("u")
     assert ed.doc.line_count >= 1

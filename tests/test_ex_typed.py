@@ -14,6 +14,7 @@ import vim_oracle  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not vim_oracle.available(), reason="vim is not installed")
 
+FOOS = "foo foo foo\nfoo foo foo\nfoo foo foo"
 TEXT = "The quick brown fox.\n  jumps over the lazy dog\n\nfoo bar baz foo\nlast line? yes"
 
 CASES: list[tuple[str, tuple[int, int], str]] = [
@@ -66,6 +67,11 @@ CASES: list[tuple[str, tuple[int, int], str]] = [
     (TEXT, (0, 0), ":%sort! u<CR>"),
     (TEXT, (2, 0), "ifoo<Esc>:s/foo/\\U&/<CR>"),
     (TEXT, (0, 0), ":normal! 2dw<CR>"),
+    (FOOS, (0, 0), "wvjw<Esc>:%s/\\%Vfoo/X/g<CR>"),
+    (FOOS, (0, 0), "w<C-v>jlll<Esc>:%s/\\%Vfoo/X/g<CR>"),
+    (FOOS, (0, 0), "wvjw:s/\\%Vfoo/X/g<CR>"),
+    (FOOS, (0, 0), "wvjw<Esc>gg/\\%Vfoo<CR>nn"),
+    (FOOS, (0, 0), "Vj<Esc>:g/\\%Vfoo/d<CR>"),
 ]
 
 

@@ -562,3 +562,85 @@ async def test_empty_result_is_cached_but_cycle_asks_again() -> None:
     await settle(ctl)
     assert len(backend.requests) == 2
     assert ctl.hint is not None and ctl.hint.text == " now"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "answer", "prompt", "hint"),
+    [
+        ("there was a ", " little girl", "there was a", "little girl"),
+        ("Once upon a time ", ", there was", "Once upon a time", "there was"),
+        ("She was walk ", "ing", "She was walk", None),
+        ("Two spaces  ", " then", "Two spaces  ", "then"),
+        ("No space", " at all", "No space", " at all"),
+    ],
+)
+async def test_a_typed_trailing_space_is_held_back_from_the_prompt(
+    prefix: str, answer: str, prompt: str, hint: str | None
+) -> None:
+    backend = ScriptedBackend(text=answer, piece=2)
+    ctl, _ = make(backend)
+    Doc(ctl, prefix).notify()
+    await settle(ctl)
+    assert backend.requests[0].prompt == prompt
+    assert (ctl.hint.text if ctl.hint else None) == hint
+
+
+class StallingBackend:
+    """Streams two chunks at once, stalls, then a last one."""
+
+    name = "stalling"
+    steering_mode = "none"
+
+    async def stream(self, req: CompletionRequest):  # type: ignore[no-untyped-def]
+        from tinymorph_tui.inference.types import Chunk
+
+        yield Chunk(" ab")
+        yield Chunk("cd")
+        await asyncio.sleep(0.1)
+        yield Chunk("ef")
+        yield Chunk("", done=True)
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_streaming_redraws_are_merged_but_never_lost() -> None:
+    seen: list[str | None] = []
+    backend = ScriptedBackend(text=" " + "x" * 199, piece=1)  # 200 chunks, no pauses
+    ctl, _ = make(backend)
+    ctl.on_change = lambda: seen.append(ctl.hint.text if ctl.hint else None)
+    Doc(ctl, "Go").type(":")
+    await settle(ctl)
+    await asyncio.sleep(0.03)
+    assert ctl.hint is not None and ctl.hint.text == " " + "x" * 199
+    assert seen[-1] == ctl.hint.text
+    assert len(seen) <= 6  # not one redraw per chunk
+
+    seen.clear()
+    ctl2, _ = make(StallingBackend())  # type: ignore[arg-type]
+    ctl2.on_change = lambda: seen.append(ctl2.hint.text if ctl2.hint else None)
+    Doc(ctl2, "Go").type(":")
+    await settle(ctl2)
+    # The merged redraw came during the stall, with the newest text at that time.
+    assert " abcd" in seen
+    assert seen[-1] == " abcdef"
+
+
+async def test_accepting_all_of_a_streaming_hint_goes_on_after_it() -> None:
+    def respond(req: CompletionRequest) -> list[str]:
+        # The first answer pauses after its text, so it is accepted before it ends.
+        return [" more"] if req.prompt.endswith("one") else [" one", ""]
+
+    backend = ScriptedBackend(respond=respond, delay=0.05)
+    ctl, _ = make(backend)
+    doc = Doc(ctl, "Count:")
+    doc.notify()
+    for _ in range(500):
+        await asyncio.sleep(0.002)
+        if ctl.hint is not None:
+            break
+    assert ctl.state == "streaming"
+    doc.accept("all")  # everything streamed so far; the stream then ends with nothing more
+    await settle(ctl)
+    assert [r.prompt for r in backend.requests] == ["Count:", "Count: one"]
+    assert ctl.hint is not None and ctl.hint.text == " more"

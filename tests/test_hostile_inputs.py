@@ -279,7 +279,7 @@ def test_corrupt_keymap_keeps_the_defaults(tmp_path: Path) -> None:
             await pilot.pause()
             seen.append(app.ed.message)
             app.feed("x")
-            assert app.ed.doc.text() == "bc\n"  # x still deletes
+            assert app.ed.doc.text().rstrip("\n") == "bc"  # x still deletes
             app.feed(":q!<CR>")
             await pilot.pause()
 
@@ -293,7 +293,7 @@ def test_corrupt_keymap_keeps_the_defaults(tmp_path: Path) -> None:
             await pilot.pause()
             assert "keymap" in app.ed.message
             app.feed("x")
-            assert app.ed.doc.text() == "bc\n"
+            assert app.ed.doc.text().rstrip("\n") == "bc"
 
     asyncio.run(garbage())
     assert path.read_text() == "abc\n"

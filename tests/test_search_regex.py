@@ -391,3 +391,13 @@ def test_regex_matches_vim() -> None:
     assert not failures, f"{len(pairs) - len(failures)}/{len(pairs)} pass\n" + "\n".join(
         failures[:60]
     )
+
+
+def test_visual_area_atom() -> None:
+    c = compile_vim("\\%Vfoo")
+    assert c.visual
+    assert [m.start() for m in c.regex.finditer("foo foo")] == [0, 4]  # no area: anywhere
+    inside = c.for_visual((4, 8))
+    assert [m.start() for m in inside.finditer("foo foo foo")] == [4, 8]
+    assert c.for_visual(None).search("foo") is None
+    assert [m.start() for m in c.for_visual((0, 1 << 30)).finditer("foo foo")] == [0, 4]

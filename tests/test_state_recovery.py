@@ -172,3 +172,76 @@ def test_replay_matches_any_edit_sequence(tmp_path: Path, base: str, edits: list
             doc.insert(start, text)
     assert recover_text(path, open_doc(path).text()) == doc.text()
     journal.close(clean=True)
+
+
+def test_undecodable_bytes_and_any_character_survive_the_journal(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.md"
+    path.write_bytes(b"caf\xe9\n")
+    doc = open_doc(path)
+    base = doc.text()
+    journal = Journal.attach(doc, folder=tmp_path / "j")
+    doc.insert(0, "\udcff\u2028 \U0001f600 \"quoted\"\n\x00")
+    assert journal.error is None
+    assert journal.path.read_bytes().isascii()  # \u escapes: no raw newline can split a record
+    assert recover_text(path, base, tmp_path / "j") == doc.text()
+    journal.close(clean=True)
+
+
+def test_a_failing_write_stops_the_journal_without_raising(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    path = tmp_path / "n.md"
+    path.write_text("abc\n")
+    doc = open_doc(path)
+    base = doc.text()
+    journal = Journal.attach(doc, folder=tmp_path / "j")
+    doc.insert(0, "1")
+    real = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    doc.insert(0, "2")  # the edit itself must go through
+    assert doc.text().startswith("21abc")
+    assert journal.error and "No space left on device" in journal.error
+    monkeypatch.setattr(os, "write", real)
+    doc.insert(0, "3")  # nothing more is written: a gap would make replay wrong
+    assert recover_text(path, base, tmp_path / "j") == "1" + base
+    journal.close(clean=False)
+
+
+def test_set_aside_keeps_the_journal_under_a_new_name(tmp_path: Path) -> None:
+    from tinymorph_tui.state.recovery import set_aside
+
+    path = tmp_path / "n.md"
+    path.write_text("abc\n")
+    doc = open_doc(path)
+    journal = Journal.attach(doc, folder=tmp_path / "j")
+    doc.insert(0, "x")
+    journal.close(clean=False)
+    aside = set_aside(path, tmp_path / "j")
+    assert aside is not None and aside.suffix == ".stale" and b'"x"' in aside.read_bytes()
+    assert find_journal(path, tmp_path / "j") is None
+    assert set_aside(path, tmp_path / "j") is None
+
+
+def test_own_or_dead_writer_is_not_live(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "n.md"
+    path.write_text("abc\n")
+    journal = Journal.attach(open_doc(path), folder=tmp_path / "j")
+    journal.sync()
+    assert find_journal(path, tmp_path / "j").live_pid is None  # written by this process
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    head, rest = journal.path.read_bytes().split(b"\n", 1)
+    header = json.loads(head)
+    header["pid"] = dead.pid
+    journal.path.write_bytes(json.dumps(header).encode() + b"\n" + rest)
+    assert find_journal(path, tmp_path / "j").live_pid is None
+    journal.close(clean=True)

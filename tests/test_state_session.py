@@ -140,6 +140,9 @@ def test_journal_follows_edits_syncs_on_escape_and_goes_on_clean_quit(tmp_path: 
     async def go() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
+            journal = app.session.journal
+            journal.interval_s = 3600.0  # only leaving insert mode may sync in this test
+            journal.sync()
             app.feed("Otyped words")
             # each edit is in the journal at once, before any fsync
             assert recovery.recover_text(path, _loaded(TEXT)) == app.ed.doc.text()
@@ -168,9 +171,10 @@ def test_journal_tick_fsyncs_within_the_interval(tmp_path: Path, monkeypatch: py
     async def go() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
+            app.session.journal.sync()  # start from a synced journal
             app.feed("ix")
             assert app.session.journal.pending
-            for _ in range(40):  # the 0.5 s app timer syncs it; no wall-clock assert
+            for _ in range(150):  # the 0.5 s app timer syncs it; no wall-clock assert
                 await pilot.pause(0.1)
                 if not app.session.journal.pending:
                     break
@@ -363,13 +367,13 @@ def test_the_real_hint_controller_is_hooked_up(tmp_path: Path) -> None:
 
     async def go() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(20):
+            for _ in range(200):
                 await pilot.pause(0.05)
                 if app.controller is not None and app.session._controller is not None:
                     break
             assert app.session._controller is app.controller
             app.feed("A")
-            for _ in range(40):
+            for _ in range(200):
                 await pilot.pause(0.05)
                 if app.controller.hint is not None:
                     break

@@ -448,3 +448,19 @@ async def test_search_highlight_follows_edits():
         await type_keys(pilot, "ggdw")
         assert app.ed.doc.line(0) == "fish"
         assert has(style_at(app, 1, 0), hl)  # (0, 0) holds the cursor
+
+
+async def test_scrolloff_keeps_rows_around_the_cursor():
+    text = "".join(f"line {i}\n" for i in range(100))
+    app = make_app(text, scrolloff=3)
+    async with app.run_test(size=(30, 12)) as pilot:
+        height = app.view.size.height  # 10 rows of text
+        for _ in range(12):
+            await type_keys(pilot, "j")
+        _x, y = app.view.cursor_screen_position()
+        assert y == height - 1 - 3
+        await type_keys(pilot, "<C-u>")
+        for _ in range(20):
+            await type_keys(pilot, "k")
+        _x, y = app.view.cursor_screen_position()
+        assert y == 3 or app.ed.top_row == 0

@@ -144,7 +144,9 @@ class Editor:
         self._pending: list[str] = []
         # visual mode
         self.visual_start: tuple[int, int] = (0, 0)
-        self.last_visual: tuple[str, tuple[int, int], tuple[int, int], int] | None = None
+        self._last_visual_mode: tuple[str, int] | None = None
+        #: screen columns of a block being re-selected for "." (lines may be shorter)
+        self.block_override: tuple[int, int] | None = None
         # command line
         self.cmdline = ""
         self.cmdline_cursor = 0
@@ -172,6 +174,7 @@ class Editor:
         self._insert_after_op: Any = None
         self._ctrl_o_session: Any = None
         self._undo_box: _CursorBox | None = None
+        self._op_start_cursor: tuple[int, int] | None = None
         # U: the line saved before its latest changes
         self._u_row: int | None = None
         self._u_text = ""
@@ -313,6 +316,29 @@ class Editor:
         """Stop calling `fn`."""
         if fn in self._listeners:
             self._listeners.remove(fn)
+
+    @property
+    def last_visual(self) -> tuple[str, tuple[int, int], tuple[int, int], int] | None:
+        """(mode, start, end, curswant) of the last visual selection (for gv, '< '>);
+        its ends are marks, so they follow edits like Vim's b_visual."""
+        if self._last_visual_mode is None:
+            return None
+        a = self.marks.get("<")
+        b = self.marks.get(">")
+        if a is None or b is None:
+            return None
+        mode, want = self._last_visual_mode
+        return (mode, a, b, want)
+
+    @last_visual.setter
+    def last_visual(self, value: tuple[str, tuple[int, int], tuple[int, int], int] | None) -> None:
+        if value is None:
+            self._last_visual_mode = None
+            return
+        mode, a, b, want = value
+        self._last_visual_mode = (mode, want)
+        self.marks.set("<", a)
+        self.marks.set(">", b)
 
     # -- marks ------------------------------------------------------------------------
     def get_mark(self, name: str) -> tuple[int, int] | None:
@@ -685,9 +711,15 @@ class Editor:
 
     def apply_motion(self, m: Motion) -> None:
         """Move the cursor to a motion's target (normal or visual mode)."""
+        prev_pc = None
         if m.jump:
+            prev_pc = self.get_mark("'")
             self.push_jump()
+        old = (self._row, self._col)
         self._row, self._col = m.row, m.col
+        if m.jump and (m.row, m.col) == old and prev_pc is not None:
+            # Vim's checkpcmark(): a jump that did not move keeps the previous context
+            self.marks.set("'", prev_pc)
         if m.curswant == "keep":
             pass
         elif isinstance(m.curswant, int):

@@ -4,13 +4,20 @@ Wiring for the Editor (core/editor.py):
 
 * `ed.ex = ExRegistry()` holds commands the shell adds with
   `ed.ex.register(name, fn, doc, min_abbrev=None)`; `fn(ed, args: str, bang: bool)`.
-* `execute(ed, line)` runs a command line (without the leading ":" or with it).  It never
-  raises: errors become Vim's messages through `ed.set_error`; information goes through
-  `ed.set_message`.  A command line is one undo step.
+* `execute(ed, line)` runs a command line (the leading ":" is optional) and never raises:
+  errors become Vim's messages through `ed.set_error`, information goes through
+  `ed.set_message`.  It makes the whole line one undo step itself (`ed.begin_change()` /
+  `ed.end_change()`), except a line that starts with :undo / :redo, which must run outside
+  a group; callers need not (and for :undo should not) open a group around it.  It sets
+  the ":" register and scrolls the view to the cursor once at the end.
 * `repeat_substitute(ed, whole_file=False)` implements normal-mode `&` and `g&`.
+* `:s///c` leaves a prompt pending (`ex_substitute.confirm_pending(ed)`); while it is, the
+  Editor must hand every key to `ex_substitute.confirm_key(ed, token)` (y n a l q <Esc>).
 * `complete_command_names(prefix, registry)` lists command names for Tab completion.
+* `:e FILE` switches documents with `ed.set_document(doc)` when the Editor has it (else it
+  moves the old document's listeners to the new one and assigns `ed.doc`).
 
-Ranges and addresses live in `ex_parse`, line-editing commands in `ex_edit`, `:s` `:&`
+Ranges and addresses live in `ex_parse`, line-editing commands in `ex_lines`, `:s` `:&`
 `:~` `:g` `:v` in `ex_substitute`.
 """
 
@@ -279,6 +286,14 @@ def _goto_line(ed: Any, lnum: int) -> None:
 # -- files ----------------------------------------------------------------------------------
 
 
+def _path(text: str) -> Path:
+    """A file name argument ("~" expanded when the home directory is known)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # no home directory: keep the name as typed
+        return Path(text)
+
+
 def _write_message(path: Path, lines: int, chars: int, new: bool) -> str:
     tag = " [New]" if new else ""
     return f'"{path}"{tag} {lines}L, {chars}B written'
@@ -305,7 +320,7 @@ def _do_write(ed: Any, cmd: ExCmd, *, quiet: bool = False) -> bool:
     if arg.startswith(">>"):
         raise ExError("E494: Use w or w>>")
     whole = cmd.addr_count == 0 or (cmd.line1 == 1 and cmd.line2 == doc.line_count)
-    target = Path(arg).expanduser() if arg else doc.path
+    target = _path(arg) if arg else doc.path
     if target is None:
         raise ExError("E32: No file name")
     other = doc.path is not None and Path(target).resolve() != Path(doc.path).resolve()
@@ -371,7 +386,7 @@ def ex_saveas(ed: Any, cmd: ExCmd) -> None:
     arg = cmd.arg.strip()
     if not arg:
         raise ExError("E471: Argument required")
-    target = Path(arg).expanduser()
+    target = _path(arg)
     if target.exists() and not cmd.bang:
         raise ExError("E13: File exists (add ! to override)")
     try:
@@ -419,15 +434,11 @@ def ex_edit(ed: Any, cmd: ExCmd) -> None:
 
     arg = cmd.arg.strip()
     doc = ed.doc
-    if (
-        arg
-        and doc.path is not None
-        and Path(arg).expanduser().resolve() == Path(doc.path).resolve()
-    ):
+    if arg and doc.path is not None and _path(arg).resolve() == Path(doc.path).resolve():
         arg = ""
     if doc.modified and not cmd.bang:
         raise ExError("E37: No write since last change (add ! to override)")
-    path = Path(arg).expanduser() if arg else doc.path
+    path = _path(arg) if arg else doc.path
     if path is None:
         if cmd.bang:
             # ":e!" on an unnamed buffer: throw away the changes
@@ -469,6 +480,12 @@ def _replace_document(ed: Any, new: Any, path: Path | None) -> None:
             old.remove_listener(lst)
             new.add_listener(lst)
         ed.doc = new
+    # marks a-z belong to the old buffer (A-Z are global in Vim and stay)
+    store = getattr(ed, "marks", None)
+    marks = getattr(store, "marks", None)
+    if isinstance(marks, dict):
+        for name in [k for k in marks if not k.isupper()]:
+            del marks[name]
     ed.cursor = (0, 0)
     if hasattr(ed, "top_row"):
         ed.top_row = 0
@@ -550,10 +567,15 @@ def ex_nohlsearch(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_undo(ed: Any, cmd: ExCmd) -> None:
-    """:u[ndo] [N] (undo one step; N is accepted but only "one step back" is supported)."""
+    """:u[ndo] [N]: one step back; ":undo 0" undoes everything (other N: one step)."""
     arg = cmd.arg.strip()
     if arg and not arg.isdigit():
         raise ExError(f"E474: Invalid argument: {arg}")
+    if arg and int(arg) == 0:
+        # ":undo 0" goes back to before the first change
+        while getattr(ed.doc, "can_undo", False):
+            _undo(ed, redo=False)
+        return
     _undo(ed, redo=False)
 
 

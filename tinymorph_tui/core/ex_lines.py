@@ -26,6 +26,19 @@ def _msg(ed: Any, text: str) -> None:
         ed.message = text
 
 
+def note_change_cursor(ed: Any) -> None:
+    """Make the cursor now the one `u` returns to, when no edit of this undo step has been
+    made yet: Vim saves the cursor at the first change of a command (":d" has moved to its
+    first line by then, ":s" to its first substituted line)."""
+    doc = ed.doc
+    cur = tuple(getattr(ed, "cursor_raw", ed.cursor))
+    setter = getattr(doc, "set_group_cursor", None)
+    if setter is not None:
+        setter(cur)
+    elif getattr(doc, "_depth", 0) > 0 and getattr(doc, "_open", 1) is None:
+        doc._open_cursor = cur
+
+
 def set_cursor(ed: Any, row: int, col: int) -> None:
     """Move the cursor (clamped, 'curswant' updated) without scrolling the view: ex
     commands can move it thousands of times (`:g`); `execute` scrolls once at the end."""
@@ -149,6 +162,9 @@ def ex_delete(ed: Any, cmd: ExCmd) -> None:
     _store(ed, cmd.reg, text, "delete")
     was_all = r0 == 0 and r1 == doc.line_count - 1
     nlines = r1 - r0 + 1
+    # Vim puts the cursor on the first line before deleting (the undo cursor)
+    beginline(ed, r0, white=False)
+    note_change_cursor(ed)
     hint_deleted_rows(ed, r0, r1)
     delete_rows(doc, r0, r1)
     row = min(r0, doc.line_count - 1)
@@ -185,6 +201,8 @@ def ex_put(ed: Any, cmd: ExCmd) -> None:
     after = lnum - 2 if cmd.bang else lnum - 1
     if cmd.bang and lnum == 0:
         after = -1
+    set_cursor(ed, max(lnum - 1, 0), ed.cursor[1])
+    note_change_cursor(ed)
     hint_inserted_rows(ed, after, len(lines))
     insert_rows(doc, after, lines)
     first = after + 1
@@ -222,6 +240,7 @@ def ex_move(ed: Any, cmd: ExCmd) -> None:
         beginline(ed, last, white=False)
         return
     lines = [doc.line(r) for r in range(line1 - 1, line2)]
+    note_change_cursor(ed)
     if dest >= line2:
         hint_inserted_rows(ed, dest - 1, len(lines))
         insert_rows(doc, dest - 1, lines)
@@ -246,6 +265,7 @@ def ex_copy(ed: Any, cmd: ExCmd) -> None:
     dest = _dest(ed, cmd)
     doc = ed.doc
     lines = [doc.line(r) for r in range(cmd.line1 - 1, cmd.line2)]
+    note_change_cursor(ed)
     hint_inserted_rows(ed, dest - 1, len(lines))
     insert_rows(doc, dest - 1, lines)
     first = dest
@@ -311,6 +331,7 @@ def ex_join(ed: Any, cmd: ExCmd) -> None:
             return
         line2 += 1
     count = line2 - line1 + 1
+    note_change_cursor(ed)
     join_rows(ed, line1 - 1, count, insert_space=not cmd.bang)
     beginline(ed, line1 - 1, white=True)
 
@@ -368,6 +389,8 @@ def ex_shift(ed: Any, cmd: ExCmd) -> None:
         raise ExError(f"E488: Trailing characters: {arg.strip()}")
     amount = 1 + extra
     r0, r1 = cmd.line1 - 1, cmd.line2 - 1
+    beginline(ed, r0, white=False)
+    note_change_cursor(ed)
     shift_rows(ed, r0, r1, amount if cmd.name == ">" else -amount)
     set_change_marks(ed, (r0, 0), (r1, 0))
     # Vim leaves the cursor on the last line of the range
@@ -403,6 +426,7 @@ def ex_normal(ed: Any, cmd: ExCmd) -> None:
 
 
 def _run_normal(ed: Any, tokens: list[str]) -> None:
+    note_change_cursor(ed)
     saved_mode = getattr(ed, "mode", "normal")
     if saved_mode != "normal" and hasattr(ed, "set_mode"):
         ed.set_mode("normal")
@@ -771,6 +795,7 @@ def ex_sort(ed: Any, cmd: ExCmd) -> None:
                 continue
         out.append(line)
         prev = line
+    note_change_cursor(ed)
     if out != lines:
         a = doc.line_start(r0)
         b = doc.line_start(r1) + len(doc.line(r1))

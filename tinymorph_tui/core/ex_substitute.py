@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ex_lines import set_cursor
+from .ex_lines import note_change_cursor, set_cursor
 from .ex_parse import ExCmd, ExError
-from .search import SearchState, compile_for, parse_search, search_state
+from .search import SearchState, compile_for, parse_search, search_state, visual_area
 from .vim_regex import CompiledVimRegex, VimRegexError, compile_vim, match_span
 
 _BREAK = "\n"  # a line break in the result
@@ -348,8 +348,8 @@ def ex_substitute(ed: Any, cmd: ExCmd) -> None:
     sub = regtilde(raw_sub, st.subst_string, magic)
     st.subst_string = sub
     ops = compile_replacement(sub, magic)
-    if flags.do_ask:
-        _msg(ed, "Confirm (the c flag) is not supported: nothing substituted")
+    if flags.do_ask and not compiled.multiline and global_ctx(ed) is None:
+        _start_confirm(ed, compiled, ops, line1, line2, flags, pattern, sub)
         return
     if pat == "\\n" and raw_sub == "" and flag_text in ("", "g", "l", "p", "#"):
         _join_substitute(ed, line1, line2)
@@ -367,11 +367,209 @@ def _join_substitute(ed: Any, line1: int, line2: int) -> None:
         count += 1
     if count <= 1:
         return
+    set_cursor(ed, line1 - 1, ed.cursor[1])
+    note_change_cursor(ed)
     col = join_rows(ed, line1 - 1, count, insert_space=False)
     set_change_marks(ed, (line1 - 1, 0), (line1 - 1, 0))
     set_cursor(ed, line1 - 1, col)
     if count - 1 > int(ed.options["report"]) and global_ctx(ed) is None:
         _msg(ed, _sub_message(count - 1, 1, False))
+
+
+# -- :s///c ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SubConfirm:
+    """A `:s///c` waiting for answers; keys go to `confirm_key()` while it exists."""
+
+    regex: re.Pattern[str]
+    ops: list[Op]
+    row: int
+    line2: int
+    do_all: bool
+    sub_text: str
+    pattern: str
+    do_error: bool
+    col: int = 0
+    prev: int = -1
+    match: tuple[int, int, re.Match[str]] | None = None
+    nsubs: int = 0
+    lines_hit: set[int] = field(default_factory=set)
+    group_row: int | None = None
+    last_sub_row: int | None = None
+    subs_in_row: int = 0
+
+
+def _confirm_state(ed: Any) -> SubConfirm | None:
+    state: SubConfirm | None = getattr(ed, "_sub_confirm", None)
+    return state
+
+
+def _start_confirm(
+    ed: Any,
+    compiled: CompiledVimRegex,
+    ops: list[Op],
+    line1: int,
+    line2: int,
+    flags: SubFlags,
+    pattern: str,
+    sub: str,
+) -> None:
+    state = SubConfirm(
+        compiled.regex, ops, line1 - 1, line2 - 1, flags.do_all, sub, pattern, flags.do_error
+    )
+    if not _confirm_next(ed, state):
+        if flags.do_error:
+            raise ExError(f"E486: Pattern not found: {pattern}")
+        return
+    ed._sub_confirm = state
+    _confirm_prompt(ed, state)
+
+
+def _confirm_next(ed: Any, st: SubConfirm) -> bool:
+    """Find the next match to ask about (Vim's loop over lines and matches)."""
+    doc = ed.doc
+    while st.row <= st.line2 and st.row < doc.line_count:
+        line = doc.line(st.row)
+        if st.subs_in_row == 0 or st.do_all:
+            pos = st.col
+            while pos <= len(line):
+                m = st.regex.search(line, pos)
+                if m is None:
+                    break
+                s, e = match_span(m)
+                if pos == st.prev and s == e == pos:
+                    if pos >= len(line):
+                        break
+                    pos += 1
+                    if pos >= len(line):
+                        break
+                    continue
+                st.match = (s, e, m)
+                return True
+        st.row += 1
+        st.col = 0
+        st.prev = -1
+        st.subs_in_row = 0
+    st.match = None
+    return False
+
+
+def _confirm_prompt(ed: Any, st: SubConfirm) -> None:
+    assert st.match is not None
+    set_cursor(ed, st.row, st.match[0])
+    _msg(ed, f"replace with {st.sub_text} (y/n/a/q/l/^E/^Y)?")
+
+
+def _confirm_apply(ed: Any, st: SubConfirm) -> None:
+    """Substitute the current match; each line is its own undo step, as in Vim."""
+    assert st.match is not None
+    s, e, m = st.match
+    doc = ed.doc
+    if st.group_row != st.row:
+        _confirm_close_group(ed, st)
+        set_cursor(ed, st.row, 0)
+        begin = getattr(ed, "begin_change", None)
+        if begin is not None:
+            begin()
+        st.group_row = st.row
+    rep = expand(st.ops, m)
+    base = doc.line_start(st.row)
+    doc.replace(base + s, base + e, rep)
+    st.nsubs += 1
+    st.lines_hit.add(st.row)
+    st.subs_in_row += 1
+    breaks = rep.count(_BREAK)
+    end = s + len(rep)
+    if breaks:
+        st.row += breaks
+        st.line2 += breaks
+        end = len(rep) - rep.rfind(_BREAK) - 1
+        st.group_row = st.row
+    st.col = st.prev = end
+    st.last_sub_row = st.row
+    if s == e and not rep:
+        st.prev = s
+
+
+def _confirm_skip(st: SubConfirm) -> None:
+    assert st.match is not None
+    _s, e, _m = st.match
+    st.col = st.prev = e
+    st.subs_in_row += 1  # without the g flag a line is done after its first match
+
+
+def _confirm_close_group(ed: Any, st: SubConfirm) -> None:
+    if st.group_row is not None:
+        end = getattr(ed, "end_change", None)
+        if end is not None:
+            end()
+        st.group_row = None
+
+
+def _confirm_finish(ed: Any, st: SubConfirm, substituted_last: bool) -> None:
+    from .ex_lines import set_change_marks
+
+    _confirm_close_group(ed, st)
+    ed._sub_confirm = None
+    if substituted_last and st.last_sub_row is not None:
+        set_cursor(ed, st.last_sub_row, 0)
+    if st.last_sub_row is not None:
+        set_change_marks(ed, (min(st.lines_hit), 0), (st.last_sub_row, 0))
+    if st.nsubs > int(ed.options["report"]):
+        _msg(ed, _sub_message(st.nsubs, len(st.lines_hit), False))
+    else:
+        _msg(ed, "")
+    if hasattr(ed, "scroll_to_cursor"):
+        ed.scroll_to_cursor()
+
+
+def confirm_pending(ed: Any) -> bool:
+    """Whether a `:s///c` is waiting for an answer (keys must go to `confirm_key`)."""
+    return _confirm_state(ed) is not None
+
+
+def confirm_key(ed: Any, key: str) -> bool:
+    """Answer the `:s///c` prompt with one key token; False when no prompt is pending.
+
+    y: substitute, n: skip, a: substitute this and all the rest, l: substitute this and
+    stop, q / <Esc> / <C-c>: stop; <C-e> / <C-y> (scrolling) and other keys are ignored.
+    """
+    st = _confirm_state(ed)
+    if st is None:
+        return False
+    try:
+        if key in ("q", "<Esc>", "<C-c>", "\x1b", "\x03"):
+            _confirm_finish(ed, st, substituted_last=False)
+        elif key == "y":
+            _confirm_apply(ed, st)
+            if _confirm_next(ed, st):
+                _confirm_prompt(ed, st)
+            else:
+                _confirm_finish(ed, st, substituted_last=True)
+        elif key == "l":
+            _confirm_apply(ed, st)
+            _confirm_finish(ed, st, substituted_last=True)
+        elif key == "n":
+            _confirm_skip(st)
+            if _confirm_next(ed, st):
+                _confirm_prompt(ed, st)
+            else:
+                _confirm_finish(ed, st, substituted_last=False)
+        elif key == "a":
+            while True:
+                _confirm_apply(ed, st)
+                if not _confirm_next(ed, st):
+                    break
+            _confirm_finish(ed, st, substituted_last=True)
+    except Exception as exc:  # never leave the editor stuck in the prompt
+        ed._sub_confirm = None
+        _confirm_close_group(ed, st)
+        fn = getattr(ed, "set_error", None)
+        if fn is not None:
+            fn(f"E000: internal error in :s///c: {type(exc).__name__}: {exc}")
+    return True
 
 
 def _compile(
@@ -418,7 +616,7 @@ def _run_substitute(
 ) -> None:
     doc = ed.doc
     if compiled.multiline:
-        nsubs, nlines, last_row, new_line2 = _sub_multiline(doc, compiled, ops, line1, line2, flags)
+        nsubs, nlines, last_row, new_line2 = _sub_multiline(ed, compiled, ops, line1, line2, flags)
     else:
         nsubs, nlines, last_row, new_line2 = _sub_lines(ed, compiled, ops, line1, line2, flags)
     gctx = global_ctx(ed)
@@ -510,10 +708,13 @@ def _sub_lines(
     """
     doc = ed.doc
     regex = compiled.regex
+    area = visual_area(ed) if compiled.visual else None
     nsubs = nlines = 0
     changes: list[tuple[int, str]] = []
     lines = doc.lines(line1 - 1, line2)
     for i, line in enumerate(lines):
+        if area is not None:
+            regex = compiled.for_visual(area(line1 - 1 + i))
         found = _line_matches(regex, line, flags.do_all)
         if not found:
             continue
@@ -531,7 +732,9 @@ def _sub_lines(
         pieces.append(line[copy:])
         new_line = "".join(pieces)
         if _BREAK in new_line and new_line.count(_BREAK) != line.count(_BREAK):
-            return _sub_lines_sequential(doc, compiled, ops, line1, line2, flags)
+            set_cursor(ed, line1 - 1 + i, 0)
+            note_change_cursor(ed)
+            return _sub_lines_sequential(doc, compiled, ops, line1, line2, flags, area)
         changes.append((line1 - 1 + i, new_line))
     if not changes:
         return 0, 0, line1 - 1, line2
@@ -539,6 +742,8 @@ def _sub_lines(
     if flags.do_count:
         return nsubs, nlines, last_row, line2
     if len(changes) <= _BULK_LINES:
+        set_cursor(ed, changes[0][0], 0)  # Vim's undo cursor: the first substituted line
+        note_change_cursor(ed)
         for row, new_line in changes:
             old = doc.line(row)
             if new_line != old:
@@ -556,6 +761,8 @@ def _sub_lines(
                 doc.replace(base + a, base + len(old) - b, new_line[a : len(new_line) - b])
         return nsubs, nlines, last_row, line2
     first_row = changes[0][0]
+    set_cursor(ed, first_row, 0)  # Vim's undo cursor: the first substituted line
+    note_change_cursor(ed)
     block = lines[first_row - (line1 - 1) : last_row - (line1 - 1) + 1]
     for row, new_line in changes:
         block[row - first_row] = new_line
@@ -570,7 +777,13 @@ def _sub_lines(
 
 
 def _sub_lines_sequential(
-    doc: Any, compiled: CompiledVimRegex, ops: list[Op], line1: int, line2: int, flags: SubFlags
+    doc: Any,
+    compiled: CompiledVimRegex,
+    ops: list[Op],
+    line1: int,
+    line2: int,
+    flags: SubFlags,
+    area: Any = None,
 ) -> tuple[int, int, int, int]:
     """Single-line patterns whose replacement splits lines: one line at a time."""
     regex = compiled.regex
@@ -580,6 +793,8 @@ def _sub_lines_sequential(
     while lnum <= line2:
         row = lnum - 1
         line = doc.line(row)
+        if area is not None:
+            regex = compiled.for_visual(area(row))
         found = _line_matches(regex, line, flags.do_all)
         if not found:
             lnum += 1
@@ -606,9 +821,15 @@ def _sub_lines_sequential(
 
 
 def _sub_multiline(
-    doc: Any, compiled: CompiledVimRegex, ops: list[Op], line1: int, line2: int, flags: SubFlags
+    ed: Any,
+    compiled: CompiledVimRegex,
+    ops: list[Op],
+    line1: int,
+    line2: int,
+    flags: SubFlags,
 ) -> tuple[int, int, int, int]:
     """Patterns that may match line breaks: one pass over the original text."""
+    doc = ed.doc
     regex = compiled.regex
     text = doc.text() + "\n"  # Vim's "\n" also matches after the last line
     doc_len = len(text) - 1
@@ -676,6 +897,8 @@ def _sub_multiline(
         last_rep_end = sum(len(p) for p in pieces)
     new_mid = "".join(pieces)
     old_mid = text[first:last]
+    set_cursor(ed, doc.position_of(first)[0], 0)  # Vim's undo cursor
+    note_change_cursor(ed)
     doc.replace(first, last, new_mid)
     removed = old_mid.count("\n")
     added = new_mid.count("\n")
@@ -793,7 +1016,10 @@ def ex_global(ed: Any, cmd: ExCmd) -> None:
                 rows.append(row)
     else:
         regex = compiled.regex
+        area = visual_area(ed) if compiled.visual else None
         for row in range(cmd.line1 - 1, cmd.line2):
+            if area is not None:
+                regex = compiled.for_visual(area(row))
             hit = regex.search(doc.line(row)) is not None
             if hit != invert:
                 rows.append(row)

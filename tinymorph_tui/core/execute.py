@@ -72,11 +72,16 @@ def run(ed: Editor, p: Parsed) -> None:
         if not ed._replaying:
             _start_dot(ed, p, visual)
         ed.begin_change()
+        start_pos = ed.cursor_raw
         try:
             res = cmd.fn(ctx)
             if res is False:
                 ed.beep()
-                _abort_dot(ed)
+                if not cmd.id.startswith("put-"):
+                    # Vim records p for "." before putting (prep_redo), others after
+                    _abort_dot(ed)
+            elif ed.mode not in ("insert", "replace", "command") and not data.get("alias"):
+                ensure_undo_step(ed, start_pos)
         finally:
             _after_change(ed)
     else:
@@ -168,6 +173,10 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
             _abort_dot(ed)
             return
         region = ops.from_textobject(ed, t)
+        if region.inclusive_empty and op == "yank":
+            ops.yank_region(ed, region, p.reg)  # yanks "" (an inclusive end on the NUL)
+            ed.clamp_cursor()
+            return
         if p.force == "V":
             region = ops.Region((region.start[0], 0), (region.end[0], 0), "line", origin=start)
     else:
@@ -184,6 +193,10 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
         if region is None:
             ed.beep()
             return
+        if region.inclusive_empty and op == "yank":
+            ops.yank_region(ed, region, p.reg)
+            ed.clamp_cursor()
+            return
         if region.kind == "char" and region.start == region.end and op in ("delete", "yank"):
             # an empty region (cpoptions without "E"): nothing happens, no error; a delete
             # still saves the line for undo (op_delete() -> u_save_cursor())
@@ -198,7 +211,28 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
 
 
 def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = None) -> None:
-    """Run operator `op` on `region`."""
+    """Run operator `op` on `region` (an undo step even when nothing changes, as in Vim)."""
+    _apply(ed, op, region, ctx, p)
+    if op not in ("yank", "filter") and ed.mode not in ("insert", "replace", "command"):
+        ensure_undo_step(ed, ed._op_start_cursor)
+
+
+def ensure_undo_step(ed: Editor, pos: tuple[int, int] | None) -> None:
+    """Vim saves the lines before changing them, so a change that alters nothing is still
+    an undo step (with the cursor it started at)."""
+    box = ed._undo_box
+    if ed._group_depth == 0 or box is None or box.filled:
+        return
+    from tinymorph_tui.core.normal_cmds import _empty_undo_step
+
+    here = ed.cursor_raw
+    if pos is not None:
+        ed.move_cursor_raw(*pos)
+    _empty_undo_step(ed, ed.cursor_raw[0])
+    ed.move_cursor_raw(*here)
+
+
+def _apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = None) -> None:
     reg_name = ctx.reg
     if region.visual_rows is not None and op in (
         "shift-right", "shift-left", "reindent", "format", "format-keep", "join", "join-nospace"
@@ -210,7 +244,9 @@ def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = 
                             cursor_start=region.cursor_start)
     # do_pending_operator(): the cursor is at the start of the region when the operator
     # runs (that is also what undo restores)
-    if region.kind == "char":
+    if op in ("format", "format-keep"):
+        pass  # op_format() saves for undo with the cursor where the command was typed
+    elif region.kind == "char":
         ed.move_cursor_raw(*region.start)
     elif region.cursor_start is not None and region.kind == "line":
         ed.move_cursor_raw(*region.cursor_start)
@@ -219,6 +255,7 @@ def apply(ed: Editor, op: str, region: ops.Region, ctx: Ctx, p: Parsed | None = 
 
         r0 = region.start[0]
         ed.move_cursor_raw(r0, col_of_vcol(ed.doc.line(r0), region.vcols[0], int(ed.options["tabstop"])))
+    ed._op_start_cursor = ed.cursor_raw
     if op == "delete":
         ops.delete_region(ed, region, reg_name)
         ed.set_mode("normal") if ed.mode != "normal" else None

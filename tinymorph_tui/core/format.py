@@ -106,6 +106,11 @@ def format_lines(ed: Editor, r0: int, r1: int) -> int:
     b = doc.offset_of(r1, len(doc.line(r1)))
     if doc.slice(a, b) != new:
         doc.replace(a, b, new)
+    else:
+        # Vim saves the lines for undo even when formatting changes nothing
+        from tinymorph_tui.core.normal_cmds import _empty_undo_step
+
+        _empty_undo_step(ed, r0)
     last = r0 + len(out) - 1
     ed.marks.set("[", (r0, 0))
     ed.marks.set("]", (last, 0))
@@ -144,32 +149,35 @@ def _break_with(prefix: str, cont: str, body: str, tw: int, ts: int) -> list[str
 
 
 def position_key(ed: Editor, r0: int, r1: int, pos: tuple[int, int]) -> tuple[int, str] | None:
-    """(non-blank characters of rows r0..r1 before `pos`, the text) (None: outside)."""
+    """(offset of `pos` in the text of rows r0..r1, that text) (None: outside)."""
     row, col = pos
     if not r0 <= row <= r1:
         return None
-    n = 0
-    for r in range(r0, row):
-        n += sum(1 for ch in ed.doc.line(r) if ch not in " \t")
-    n += sum(1 for ch in ed.doc.line(row)[:col] if ch not in " \t")
-    return n, "\n".join(ed.doc.line(r) for r in range(r0, r1 + 1))
+    lines = [ed.doc.line(r) for r in range(r0, r1 + 1)]
+    off = sum(len(x) + 1 for x in lines[: row - r0]) + col
+    return off, "\n".join(lines)
 
 
 def keep_position(
     ed: Editor, r0: int, last: int, key: tuple[int, str] | None, origin: tuple[int, int]
 ) -> tuple[int, int]:
-    """The position holding the same non-blank character after formatting (gw)."""
+    """Where the cursor's character went (gw): Vim moves the saved cursor with each edit
+    like a mark, so map its offset through the differences between old and new text."""
+    import difflib
+
     if key is None:
         return origin
-    n, before = key
-    if "\n".join(ed.doc.line(r) for r in range(r0, last + 1)) == before:
-        return origin  # nothing changed: the cursor stays exactly where it was
-    for r in range(r0, last + 1):
-        line = ed.doc.line(r)
-        for c, ch in enumerate(line):
-            if ch in " \t":
-                continue
-            if n == 0:
-                return (r, c)
-            n -= 1
-    return (last, max(len(ed.doc.line(last)) - 1, 0))
+    off, before = key
+    after = "\n".join(ed.doc.line(r) for r in range(r0, last + 1))
+    if after == before:
+        return origin
+    new_off = off
+    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if i1 <= off < i2 or (off == i2 == len(before)):
+            new_off = j1 + (off - i1) if tag == "equal" else j1
+            break
+    new_off = max(0, min(new_off, len(after)))
+    head = after[:new_off]
+    row = r0 + head.count("\n")
+    col = new_off - (head.rfind("\n") + 1)
+    return (row, col)

@@ -43,6 +43,7 @@ class Session:
     keybuf: list[str] = field(default_factory=list)
     vertical: bool = False  # last key was <Up>/<Down>: keep the wanted column
     origin: tuple[int, int] = (0, 0)  # where the insert started (for '[)
+    wrapped: bool = False  # 'textwidth' broke a line during this session
 
 
 def _opt(ed: Editor, name: str) -> Any:
@@ -372,6 +373,7 @@ def _auto_wrap(ed: Editor, s: Session, tw: int) -> bool:
     b = doc.offset_of(r, tail_start)
     doc.replace(a, b, "\n" + ind)
     ed.move_cursor_raw(r + 1, len(ind) + new_startcol)
+    s.wrapped = True
     del end_foundcol
     return True
 
@@ -613,7 +615,7 @@ def escape(ed: Editor, s: Session, tok: str) -> bool:
     if s.block:
         # a block I / A over several lines leaves the cursor at the block's top-left
         # (a block c ends like any insert)
-        if s.kind != "c" and "\n" not in s.text and (s.block[3] or s.text):
+        if s.kind != "c" and "\n" not in s.text and not s.wrapped and (s.block[3] or s.text):
             block_home = (s.block[0], s.block[5])
         _finish_block(ed, s)
     # an autoindent with nothing typed after it is removed again
@@ -670,8 +672,8 @@ def _finish_block(ed: Editor, s: Session) -> None:
     r0, r1, vcol, append, to_eol, _home = s.block
     s.block = None
     text = s.text
-    if not text or "\n" in text:
-        return
+    if not text or "\n" in text or s.wrapped:
+        return  # Vim only repeats text inserted within the first line
     doc = ed.doc
     ts = int(_opt(ed, "tabstop"))
     from tinymorph_tui.core.textutil import col_of_vcol, display_width

@@ -484,16 +484,14 @@ def fwd_word(w: Walker, count: int, eol: bool) -> bool:
         if sclass != 0:
             while w.cls() == sclass:
                 i = w.inc()
-                if i == -1 or (i >= 1 and last_line):
-                    return False
-                if i >= 1 and eol and count == 0:
+                if i == -1 or (i >= 1 and eol and count == 0):
                     return True
         while w.cls() == 0:
             if w.col == 0 and not w.line:
                 break
             i = w.inc()
-            if i == -1 or (i >= 1 and last_line):
-                return False
+            if i == -1 or (i >= 1 and eol and count == 0):
+                return True
     return True
 
 
@@ -979,7 +977,8 @@ def _unmatched(ctx: Ctx, open_ch: str, close_ch: str, forward: bool) -> Motion |
     pos = find_unmatched(ctx.ed, ctx.ed.cursor_raw, open_ch, close_ch, forward, ctx.count1)
     if pos is None:
         return None
-    return Motion(pos[0], pos[1], "inclusive" if forward else "exclusive", jump=True)
+    # [( [{ ]) ]} are all exclusive motions (:help [()
+    return Motion(pos[0], pos[1], "exclusive", jump=True)
 
 
 @motion("unmatched-paren-backward")

@@ -209,6 +209,8 @@ def put(ed: Editor, reg_name: str | None, count: int, after: bool, gp: bool = Fa
 
         entry = Register(ed.last_insert_text, "char") if ed.last_insert_text else None
     if entry is None:
+        # do_put() saved the line for undo before finding the register empty
+        _empty_undo_step(ed, ed.cursor_raw[0])
         ed.set_error(f"E353: Nothing in register {name}")
         return False
     doc = ed.doc

@@ -125,6 +125,8 @@ def from_textobject(ed: Editor, t: TextObject) -> Region:
         line = ed.doc.line(hi[0])
         if hi[1] < len(line):
             hi = (hi[0], hi[1] + 1)
+        elif lo == hi:
+            return Region(lo, hi, "char", origin=ed.cursor_raw, cursor_start=lo, inclusive_empty=True)
     elif hi[1] == 0 and hi[0] > lo[0]:
         # the exclusive adjustment of do_pending_operator() applies to objects too
         if _inindent(ed.doc.line(lo[0]), lo[1]):
@@ -174,7 +176,11 @@ def _visual_region(ed: Editor) -> Region:
         return Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, origin=lo, cursor_start=line_visual_start(ed))
     if ed.mode == "visual_block":
         reg = _block_region(ed, lo, hi, a, b, ed.curswant_vcol() >= MAXCOL)
+        if ed.block_override is not None:
+            reg.vcols = ed.block_override
         reg.is_visual = True
+        r0 = reg.start[0]
+        reg.cursor_start = (r0, col_of_vcol(ed.doc.line(r0), reg.vcols[0], int(ed.options["tabstop"])))
         return reg
     line = ed.doc.line(hi[0])
     if ed.curswant_vcol() >= MAXCOL and hi[0] + 1 < ed.doc.line_count:
@@ -266,7 +272,7 @@ def set_change_marks(ed: Editor, start: Pos, end: Pos) -> None:
 def store_register(ed: Editor, reg_name: str | None, text: str, kind: str, op: str, reg: Region | None = None) -> None:
     """Put deleted / yanked text in the registers following Vim's rules."""
     rk = "line" if kind == "line" else "block" if kind == "block" else "char"
-    if rk == "char" and not text:
+    if rk == "char" and not text and not (reg is not None and reg.inclusive_empty and op == "yank"):
         return  # an empty region yanks nothing (op_delete() returns early)
     if rk == "line":
         text += "\n"  # registers take linewise text in getreg() form

@@ -27,6 +27,7 @@ Editor integration (used by `core/editor.py`):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -60,6 +61,7 @@ __all__ = [
     "search_next",
     "search_state",
     "translate",
+    "visual_area",
 ]
 
 Pos = tuple[int, int]
@@ -268,10 +270,18 @@ _CHUNK_LINES = 2048
 class _Matcher:
     """Finds "the first match starting in row at column >= col", as Vim's regexec."""
 
-    def __init__(self, doc: _Doc, regex: re.Pattern[str], multiline: bool) -> None:
+    def __init__(
+        self,
+        doc: _Doc,
+        regex: re.Pattern[str],
+        multiline: bool,
+        row_regex: Callable[[int], re.Pattern[str]] | None = None,
+    ) -> None:
         self.doc = doc
         self.regex = regex
         self.multiline = multiline
+        #: per-line patterns (\%V): no skipping over lines in big slices then
+        self.row_regex = None if multiline else row_regex
         self.nlines = doc.line_count
         self._row = -1
         self._line = ""
@@ -316,6 +326,8 @@ class _Matcher:
         """First row in [lo, hi] where a match starts."""
         if lo > hi:
             return None
+        if self.row_regex is not None:
+            return next((r for r in range(lo, hi + 1) if self.match_at(r, 0)), None)
         if self.multiline:
             text = self._text_ml()
             m = self.regex.search(text, self.doc.line_start(lo))
@@ -337,6 +349,8 @@ class _Matcher:
         """Last row in [lo, hi] where a match starts."""
         if lo > hi:
             return None
+        if self.row_regex is not None:
+            return next((r for r in range(hi, lo - 1, -1) if self.match_at(r, 0)), None)
         if self.multiline:
             text = self._text_ml()
             end = self.doc.line_start(hi) + len(self.line(hi))
@@ -373,7 +387,8 @@ class _Matcher:
         if not self.multiline:
             if col > len(line):
                 return None
-            m = self.regex.search(line, col)
+            rx = self.row_regex(row) if self.row_regex is not None else self.regex
+            m = rx.search(line, col)
             if m is None:
                 return None
             s, e = match_span(m)
@@ -398,6 +413,59 @@ class _Matcher:
         return _M(m.start() - base, self._pos(s), self._pos(e))
 
 
+_HUGE = 1 << 30
+
+
+def _row_regex(
+    pattern: re.Pattern[str] | CompiledVimRegex,
+    visual: Callable[[int], tuple[int, int] | None] | None,
+) -> Callable[[int], re.Pattern[str]] | None:
+    """Per-line patterns for \\%V (None when the pattern does not use it)."""
+    if not isinstance(pattern, CompiledVimRegex) or not pattern.visual or visual is None:
+        return None
+    compiled = pattern
+    area = visual
+    return lambda row: compiled.for_visual(area(row))
+
+
+def visual_area(ed: Any) -> Callable[[int], tuple[int, int] | None] | None:
+    """For \\%V: a function row -> (first, last) column of the Visual area in that row (None
+    outside it); the current selection, else the one `gv` would reselect."""
+    rng = None
+    fn = getattr(ed, "visual_range", None)
+    if fn is not None and str(getattr(ed, "mode", "")).startswith("visual"):
+        vr = fn()
+        if vr is not None:
+            kind, a, b = vr
+            rng = ({"char": "visual", "line": "visual_line"}.get(kind, "visual_block"), a, b)
+    if rng is None:
+        lv = getattr(ed, "last_visual", None)
+        if not lv:
+            return None
+        rng = (lv[0], tuple(lv[1]), tuple(lv[2]))
+    kind, a, b = rng
+    (r0, c0), (r1, c1) = sorted((tuple(a), tuple(b)))  # type: ignore[arg-type]
+    if kind == "visual_block":
+        left, right = sorted((int(a[1]), int(b[1])))
+        lv = getattr(ed, "last_visual", None)
+        if lv and len(lv) > 3 and isinstance(lv[3], int) and lv[3] >= 1 << 20:
+            right = _HUGE  # a block made with "$" reaches every line's end
+
+        def block(row: int) -> tuple[int, int] | None:
+            return (left, right) if r0 <= row <= r1 else None
+
+        return block
+    if kind == "visual_line":
+        return lambda row: (0, _HUGE) if r0 <= row <= r1 else None
+
+    def chars(row: int) -> tuple[int, int] | None:
+        if row < r0 or row > r1:
+            return None
+        return (c0 if row == r0 else 0, c1 if row == r1 else _HUGE)
+
+    return chars
+
+
 def _as_compiled(pattern: re.Pattern[str] | CompiledVimRegex) -> tuple[re.Pattern[str], bool]:
     if isinstance(pattern, CompiledVimRegex):
         return pattern.regex, pattern.multiline
@@ -417,6 +485,7 @@ def find(
     accept_at_cursor: bool = False,
     match_end: bool = False,
     pattern_text: str = "",
+    visual: Callable[[int], tuple[int, int] | None] | None = None,
 ) -> FindResult:
     """Search as Vim's searchit() from `start`; `count` times.
 
@@ -425,7 +494,7 @@ def find(
     `pattern_text` is quoted in the error messages.
     """
     regex, multiline = _as_compiled(pattern)
-    mt = _Matcher(doc, regex, multiline)
+    mt = _Matcher(doc, regex, multiline, _row_regex(pattern, visual))
     pos = start
     wrapped = False
     last: _M | None = None
@@ -581,6 +650,7 @@ def matches_in_rows(
     pattern: re.Pattern[str] | CompiledVimRegex,
     row_start: int,
     row_end: int,
+    visual: Callable[[int], tuple[int, int] | None] | None = None,
 ) -> list[tuple[int, int, int]]:
     """Match spans (row, col_start, col_end) in rows [row_start, row_end) for hlsearch.
 
@@ -593,11 +663,13 @@ def matches_in_rows(
     if row_start >= row_end:
         return out
     if not multiline:
+        per_row = _row_regex(pattern, visual)
         for row in range(row_start, row_end):
             line = doc.line(row)
+            rx = per_row(row) if per_row is not None else regex
             pos = 0
             while pos <= len(line):
-                m = regex.search(line, pos)
+                m = rx.search(line, pos)
                 if m is None:
                     break
                 s, e = match_span(m)
@@ -642,7 +714,8 @@ def highlight_matches(ed: Any, row_start: int, row_end: int) -> list[tuple[int, 
         compiled = compile_for(ed, pat, use_smartcase=not st.no_smartcase)
     except VimRegexError:
         return []
-    return matches_in_rows(ed.doc, compiled, row_start, row_end)
+    area = visual_area(ed) if compiled.visual else None
+    return matches_in_rows(ed.doc, compiled, row_start, row_end, area)
 
 
 # -- offsets ------------------------------------------------------------------------------
@@ -820,6 +893,7 @@ def _do_search(
         accept_at_cursor=accept,
         match_end=off.end,
         pattern_text=pattern_text,
+        visual=visual_area(ed) if compiled.visual else None,
     )
     if not res.found:
         _error(ed, res.message or f"E486: Pattern not found: {pattern_text}")
@@ -827,7 +901,8 @@ def _do_search(
     if res.wrapped:
         _message(ed, BOT_TOP_MSG if forward else TOP_BOT_MSG)
     else:
-        _message(ed, ("/" if forward else "?") + pattern_text)
+        sep = "/" if forward else "?"
+        _message(ed, sep + pattern_text + (sep + off.text if off.text else ""))
     if off.line:
         row = max(0, min(doc.line_count - 1, res.start[0] + off.off))
         target: Pos = (row, 0)

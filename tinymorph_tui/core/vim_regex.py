@@ -109,6 +109,17 @@ class CompiledVimRegex:
     #: number of \\( \\) groups
     group_count: int
     ignorecase: bool
+    #: the pattern uses \\%V (see `for_visual`)
+    visual: bool = False
+    source: str = ""
+    flags: int = 0
+
+    def for_visual(self, cols: tuple[int, int] | None) -> re.Pattern[str]:
+        """The pattern for one line when it uses \\%V: `cols` is the (first, last) column
+        of the Visual area in that line (last may be a large number), None outside it."""
+        if not self.visual:
+            return self.regex
+        return _visual_variant(self.source, self.flags, cols)
 
 
 @dataclass
@@ -143,6 +154,7 @@ class _Parser:
         self.multiline = False
         self.zs: list[str] = []
         self.ze: list[str] = []
+        self.visual = False
 
     # -- tokenizer (Vim's peekchr / skipchr) --------------------------------------------
     def _is_magic_tok(self, tok: _Tok | None, ch: str) -> bool:
@@ -565,8 +577,12 @@ class _Parser:
             # Searches run on the text plus a virtual line break after the last line.
             self.multiline = True
             return "(?=\n?\\Z)", False
-        if d in ("V", "#"):
-            # Visual area / cursor position: not tracked by the translator; match anywhere.
+        if d == "V":
+            # Inside the Visual area: depends on the line, filled in by `for_visual()`.
+            self.visual = True
+            return _VISUAL_MARK, False
+        if d == "#":
+            # Cursor position: not tracked by the translator; matches anywhere.
             return "", False
         if d == "[":
             return self.optional_sequence()
@@ -716,6 +732,21 @@ class _Parser:
         return "\\", j + 1
 
 
+_VISUAL_MARK = "(?:\\x00%V\\x00)"
+
+
+@lru_cache(maxsize=256)
+def _visual_variant(source: str, flags: int, cols: tuple[int, int] | None) -> re.Pattern[str]:
+    if cols is None:
+        check = "(?!)"
+    else:
+        c0, c1 = cols
+        lo = f"(?<=[^\\n]{{{c0}}})" if c0 > 0 else ""
+        hi = f"(?<![^\\n]{{{c1 + 1}}})" if c1 < 1 << 20 else ""
+        check = lo + hi
+    return re.compile(source.replace(_VISUAL_MARK, check), flags)
+
+
 @lru_cache(maxsize=2)
 def _unicode_case_class(name: str) -> str:
     """Class body of all upper- (or lower-) case characters of the BMP, as ranges."""
@@ -794,12 +825,15 @@ def compile_vim(
         ic = ignorecase and not (smartcase and pattern_has_uppercase(pattern))
     flags = re.MULTILINE | (re.IGNORECASE if ic else 0)
     try:
-        regex = re.compile(body, flags)
+        # Without a Visual area \\%V is taken as "anywhere".
+        regex = re.compile(body.replace(_VISUAL_MARK, ""), flags)
     except re.error as exc:  # e.g. variable-width look-behind
         raise VimRegexError(f"E867: Unsupported pattern construct: {exc}") from None
     except (OverflowError, RecursionError):
         raise VimRegexError("E363: pattern uses more memory than 'maxmempattern'") from None
-    return CompiledVimRegex(regex, p.multiline, tuple(p.zs), tuple(p.ze), p.groups, ic)
+    return CompiledVimRegex(
+        regex, p.multiline, tuple(p.zs), tuple(p.ze), p.groups, ic, p.visual, body, flags
+    )
 
 
 def translate(

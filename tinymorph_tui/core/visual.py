@@ -48,6 +48,7 @@ def end_visual(ed: Editor) -> None:
     if not ed.mode.startswith("visual"):
         return
     ed.last_visual = (ed.mode, ed.visual_start, ed.cursor_raw, ed.curswant_vcol())
+    ed.block_override = None
     ed.mode = "normal"
     ed.clamp_cursor()
 
@@ -81,8 +82,11 @@ def reselect_for_repeat(ed: Editor, info: tuple[str, int, int, bool], count: int
     elif mode == "visual_block":
         ts = int(ed.options["tabstop"])
         line = ed.doc.line(r1)
-        v = vcol_of(ed.doc.line(r), c, ts) + cols - 1
+        v0 = vcol_of(ed.doc.line(r), c, ts)
+        v = v0 + cols - 1
         ed.move_cursor_raw(r1, col_of_vcol(line, v, ts))
+        # the block keeps its width even where the lines are shorter
+        ed.block_override = (v0, v)
         if to_eol:
             ed.set_curswant(MAXCOL)
     elif nlines == 1:

@@ -19,6 +19,10 @@ Rules it keeps:
   prefetch whose context the writer reaches is adopted rather than restarted.
 - Hints stop at a paragraph end ("\\n\\n") and at `max_words` words (cut at a word
   boundary), and the stream is closed as soon as the cut is reached.
+- A single typed space at the end of the prefix is held back from the prompt and the
+  model's leading space stands for it (models continue "a" far better than "a ").
+- `on_change` fires at once for every change the writer causes and for a hint's first
+  text; while a hint streams on, its growth is merged into one notice per ~15 ms.
 
 Events for the hint log (`on_event(kind, data)`):
 - "shown": a hint finished streaming or came from the cache. data: text, steering,
@@ -69,8 +73,16 @@ DISABLED_REASON = "hints off"
 
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
+#: Seconds between redraw notices while a hint streams (about one 60 Hz frame).
+STREAM_REFRESH_S = 0.015
 # How far back a cache lookup looks for a hint whose start was typed through.
 _LOOKBACK_CHARS = 128
+
+
+def _heals(prefix: str) -> bool:
+    """Whether the prompt holds back the prefix's trailing space (one space after text)."""
+    return len(prefix) >= 2 and prefix[-1] == " " and not prefix[-2].isspace()
 
 
 @dataclass(frozen=True)
@@ -214,6 +226,8 @@ class HintController:
         self._reason = ""
         self._last_stats: CompletionStats | None = None
         self._closed = False
+        self._change_handle: asyncio.TimerHandle | None = None
+        self._last_change_at = float("-inf")
         self._state, self._reason = self._resting_state()
 
     # -- public state -----------------------------------------------------------------------
@@ -463,6 +477,9 @@ class HintController:
         """Cancel any request and wait for it to stop. The backend is not closed (the
         caller owns it)."""
         self._closed = True
+        if self._change_handle is not None:
+            self._change_handle.cancel()
+            self._change_handle = None
         job = self._job
         self._cancel_job()
         self._shown = None
@@ -661,7 +678,11 @@ class HintController:
         from tinymorph_tui.inference.types import CompletionRequest
 
         stop = ("\n\n",) if self.stop_at_paragraph else ()
-        prompt = hint_prompt(job.prefix, job.suffix, self.context_tokens)
+        # A prompt ending in a space makes models pick odd tokens (the space is usually the
+        # start of the next word's token), so the typed space is held back and the model's
+        # leading space stands for it (see `_shape`): token healing, for one space.
+        prefix = job.prefix[:-1] if _heals(job.prefix) else job.prefix
+        prompt = hint_prompt(prefix, job.suffix, self.context_tokens)
         return CompletionRequest(
             prompt=prompt.prompt,
             suffix=prompt.suffix,
@@ -720,15 +741,27 @@ class HintController:
                 self._fail(job, exc)
 
     def _shape(self, raw: str, prefix: str) -> tuple[str, bool]:
-        """Cut the raw stream at a paragraph end and at `max_words`; True when cut."""
+        """Cut the raw stream at a paragraph end and at `max_words`; True when cut.
+
+        When the prompt's trailing space was held back (see `_request`), the model's own
+        leading space stands for it and is dropped; if the model instead went on with the
+        word before the space (",", "ing"), that part cannot follow the typed space and
+        the hint starts after the model's first whitespace.
+        """
         text = raw
-        if prefix.endswith((" ", "\t")):
-            text = text.lstrip(" \t")  # the writer already typed the space
         cut = False
         if self.stop_at_paragraph:
             m = _PARAGRAPH_END.search(text)
             if m is not None:
                 text, cut = text[: m.start()], True
+        if _heals(prefix):
+            if text[:1].isspace():
+                text = text[1:].lstrip(" \t")
+            else:
+                m = _SPACE.search(text)
+                text = text[m.end() :].lstrip(" \t") if m is not None else ""
+        elif prefix.endswith((" ", "\t")):
+            text = text.lstrip(" \t")  # the writer already typed the space
         if self.max_words > 0:
             for i, m in enumerate(_WORD.finditer(text)):
                 if i == self.max_words:
@@ -757,13 +790,17 @@ class HintController:
         if not job.visible:
             return
         shown = self._shown
-        if shown is None or shown.key != job.key or shown.alt_index != job.alt_index:
+        first = shown is None or shown.key != job.key or shown.alt_index != job.alt_index
+        if first:
             self._shown = self._shown_from_job(job)
         else:
+            assert shown is not None
             shown.full = job.text
         self._hint_cache = None
-        self._set_state("streaming", "")
-        self._changed()
+        self._state, self._reason = "streaming", ""
+        # The first text is shown at once; growth after it at most once per frame (a
+        # local model can stream a token per millisecond, and each redraw costs the UI).
+        self._changed(throttle=not first)
 
     def _finish(self, job: _Job) -> None:
         self._job = None
@@ -788,10 +825,13 @@ class HintController:
             if shown is not None and mine:
                 shown.full, shown.alt_index = text, index
                 shown.alt_count = len(entry.texts) if entry is not None else index + 1
+        used_up = False
         if shown is not None and mine:
             shown.complete = True
             if not shown.full[shown.consumed :]:
+                # Typed or accepted to its end while it streamed.
                 self._shown = shown = None
+                used_up = True
         self._hint_cache = None
         self._set_state(*self._resting_state())
         if shown is not None and mine:
@@ -803,6 +843,8 @@ class HintController:
         self._changed()
         if shown is not None:
             self._maybe_prefetch(shown)
+        elif used_up and self._ctx_valid:
+            self._request_here(delay=True)  # go on from where the writer now is
 
     def _measured_stats(self, job: _Job) -> CompletionStats | None:
         """Stats measured here, for a stream closed at a cut before its final chunk (the
@@ -869,7 +911,28 @@ class HintController:
             self._state, self._reason = state, reason
             self._changed()
 
-    def _changed(self) -> None:
+    def _changed(self, *, throttle: bool = False) -> None:
+        """Tell the UI; `throttle`d calls (a streaming hint growing) are merged so that
+        `on_change` fires at most once per `STREAM_REFRESH_S`, the latest state winning."""
+        if throttle:
+            if self._change_handle is not None:
+                return  # a redraw is already due; it will show the newest text
+            wait = self._last_change_at + STREAM_REFRESH_S - time.perf_counter()
+            if wait > 0:
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:
+                    pass
+                else:
+                    self._change_handle = loop.call_later(wait, self._fire_change)
+                    return
+        if self._change_handle is not None:
+            self._change_handle.cancel()  # superseded by this immediate one
+        self._fire_change()
+
+    def _fire_change(self) -> None:
+        self._change_handle = None
+        self._last_change_at = time.perf_counter()
         if self.on_change is not None:
             try:
                 self.on_change()

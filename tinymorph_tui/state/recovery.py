@@ -4,8 +4,9 @@ Each edit is written to the journal file at once (an `os.write` on an O_APPEND d
 so a killed editor loses nothing the OS has seen) and fsynced at most `interval_s` after it
 was made and whenever the writer leaves insert mode, so a power cut loses at most a second.
 
-Journal format (JSON lines): a header naming the file and the SHA-256 of the bytes it was
-loaded from, then one `[start, deleted_length, inserted_text]` array per edit. A journal
+Journal format (ASCII JSON lines): a header naming the file, the SHA-256 of the bytes it was
+loaded from and the writer's pid and host (so a second editor on the same file leaves a live
+journal alone), then one `[start, deleted_length, inserted_text]` array per edit. A journal
 long enough to be slow to replay is rewritten as a checkpoint (the full text) plus the edits
 after it. Recovery replays the edits on the file's loaded text when the file is still the
 one the journal started from, or on the checkpoint when there is one.
@@ -91,7 +92,9 @@ class Journal:
                 **_owner(),
             }
         )
-        self.sync()
+        # The header is fsynced by the first tick, like any edit: an fsync here would sit
+        # on the path to the first paint, and an empty journal recovers nothing anyway.
+        self._dirty_since = self._clock()
 
     @classmethod
     def attach(cls, doc: Document, **kwargs: Any) -> Journal:

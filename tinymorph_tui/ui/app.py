@@ -30,12 +30,18 @@ from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
 #: Characters of context before the cursor handed to the hint controller.  The slice starts
 #: at a multiple of PREFIX_QUANTUM so it does not slide with every key (the controller's
 #: prompt window, and so the model's KV cache, stay put while the writer types on).
-PREFIX_WINDOW = 32_768
-PREFIX_QUANTUM = 8_192
+PREFIX_WINDOW = 16_384
+PREFIX_QUANTUM = 4_096
 SUFFIX_WINDOW = 2_048
 
 #: CPython's GIL switch interval while the app runs (see on_mount).
-GIL_SWITCH_INTERVAL_S = 0.0005
+GIL_SWITCH_INTERVAL_S = 0.0002
+
+#: Longest wait before a change of the hint (a streamed chunk) is drawn: about a frame.
+HINT_REPAINT_S = 0.012
+
+#: Longest wait before new syntax colours are drawn (coalesces the highlighter's updates).
+HIGHLIGHT_REPAINT_S = 0.03
 
 #: Seconds a multi-key sequence waits before the "which key" popup shows.
 KEY_POPUP_DELAY = 0.4
@@ -105,6 +111,9 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.created_at = time.perf_counter()
         self._main_thread = threading.get_ident()
         self._popup_timer: Any = None
+        self._hint_flush: Any = None
+        self._highlight_flush: Any = None
+        self._handling_key = False
         self._last_version = -1
         self._last_cursor: tuple[int, int] | None = None
         self._last_mode = ""
@@ -226,12 +235,18 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self._start_highlighter()
 
     def _on_highlight(self, *args: Any) -> None:
-        """Highlighter callback (its worker thread): repaint the rows whose colours changed."""
-        if threading.get_ident() == self._main_thread:
-            self.view.highlights_changed()
-        else:
+        """Highlighter callback (its worker thread): repaint the rows whose colours changed,
+        at most every HIGHLIGHT_REPAINT_S (a burst of typing publishes many versions)."""
+        if threading.get_ident() != self._main_thread:
             with contextlib.suppress(RuntimeError):
-                self.call_from_thread(self.view.highlights_changed)
+                self.call_from_thread(self._on_highlight)
+            return
+        if self._highlight_flush is None:
+            self._highlight_flush = self.set_timer(HIGHLIGHT_REPAINT_S, self._flush_highlight)
+
+    def _flush_highlight(self) -> None:
+        self._highlight_flush = None
+        self.view.highlights_changed()
 
     # -- hints ------------------------------------------------------------------------
     def _start_hints(self) -> None:
@@ -281,9 +296,18 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.refresh_chrome()
 
     def _on_hint_change(self) -> None:
+        """The controller's hint or state changed: repaint soon, at most once a frame
+        (a stream sends chunks every few milliseconds; each one need not cost a repaint)."""
         if threading.get_ident() != self._main_thread:
             self.call_from_thread(self._on_hint_change)
             return
+        if self._handling_key:
+            return  # the key's own refresh follows at once
+        if self._hint_flush is None:
+            self._hint_flush = self.set_timer(HINT_REPAINT_S, self._flush_hint_change)
+
+    def _flush_hint_change(self) -> None:
+        self._hint_flush = None
         self.view.sync()
         self._update_status()
 
@@ -382,14 +406,18 @@ class TinymorphApp(App[int], inherit_bindings=False):
                 return
         else:
             self.cmdline.reset_completion()
+        self._handling_key = True
         try:
-            ed.feed_key(token)
-        except Exception as exc:  # the engine must never take the UI down
-            self._set_message(f"internal error: {type(exc).__name__}: {exc}", True)
-        if getattr(ed, "quit_requested", False):
-            self.exit(0)
-            return
-        self._notify_controller(token, version_before, cursor_before, mode_before)
+            try:
+                ed.feed_key(token)
+            except Exception as exc:  # the engine must never take the UI down
+                self._set_message(f"internal error: {type(exc).__name__}: {exc}", True)
+            if getattr(ed, "quit_requested", False):
+                self.exit(0)
+                return
+            self._notify_controller(token, version_before, cursor_before, mode_before)
+        finally:
+            self._handling_key = False
         self.refresh_chrome()
 
     def feed(self, keys: str) -> None:

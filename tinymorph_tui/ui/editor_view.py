@@ -470,7 +470,6 @@ class EditorView(Widget, can_focus=True):
         if (
             not full
             and not shifted
-            and old_ghost == ghost
             and self._display
             and getattr(ed, "top_row", None) == last.get("top")
             and all(

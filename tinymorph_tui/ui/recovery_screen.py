@@ -8,6 +8,7 @@ typed into the buffer until the writer has chosen.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Literal
 
 from rich.text import Text
@@ -46,7 +47,11 @@ def diff_text(diff: str) -> Text:
 
 
 class RecoveryScreen(ModalScreen[Choice]):
-    """Ask whether to recover the journal of `name` (dismisses with "recover" or "disk")."""
+    """Ask whether to recover the journal of `name` (dismisses with "recover" or "disk").
+
+    `diff` is the unified diff, or a function making it: it is only computed when the
+    writer asks to see it (a long file's diff is not free).
+    """
 
     DEFAULT_CSS = """
     RecoveryScreen {
@@ -68,13 +73,22 @@ class RecoveryScreen(ModalScreen[Choice]):
     }
     """
 
-    def __init__(self, name: str, edits: int, modified: float, diff: str) -> None:
+    def __init__(
+        self, name: str, edits: int, modified: float, diff: str | Callable[[], str]
+    ) -> None:
         super().__init__()
         self.file_name = name
         self.edits = edits
         self.modified = modified
-        self.diff = diff
+        self._diff = diff
         self.diff_shown = False
+
+    @property
+    def diff(self) -> str:
+        """The unified diff from the file on disk to the recovered text."""
+        if callable(self._diff):
+            self._diff = self._diff()
+        return self._diff
 
     def compose(self) -> ComposeResult:
         """The question, the three keys, and the (hidden) difference."""
@@ -96,7 +110,7 @@ class RecoveryScreen(ModalScreen[Choice]):
         with Vertical():
             yield Static(head, id="recovery-question")
             with VerticalScroll(id="recovery-diff"):
-                yield Static(diff_text(self.diff))
+                yield Static("", id="recovery-diff-text")
 
     def on_key(self, event: Key) -> None:
         """r / o / d; every other key is swallowed so nothing reaches the buffer."""
@@ -108,4 +122,6 @@ class RecoveryScreen(ModalScreen[Choice]):
             self.dismiss("disk")
         elif event.key == "d":
             self.diff_shown = not self.diff_shown
+            if self.diff_shown:
+                self.query_one("#recovery-diff-text", Static).update(diff_text(self.diff))
             self.query_one("#recovery-diff").display = self.diff_shown

@@ -164,14 +164,17 @@ class Session:
         from tinymorph_tui.ui.recovery_screen import RecoveryScreen
 
         name = str(doc.path)
-        diff = "".join(
-            difflib.unified_diff(
-                base.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                fromfile=f"{name} (on disk)",
-                tofile=f"{name} (recovered)",
+
+        def diff() -> str:
+            return "".join(
+                difflib.unified_diff(
+                    base.splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    fromfile=f"{name} (on disk)",
+                    tofile=f"{name} (recovered)",
+                )
             )
-        )
+
         self.recovery_state = "waiting"
 
         def chosen(choice: str | None) -> None:
