@@ -35,3 +35,13 @@ def real_model_path() -> Path:
     if not value or not Path(value).is_file():
         pytest.skip("TINYMORPH_TEST_MODEL is not set (CI sets it to stories260K.gguf)")
     return Path(value)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_files_in_the_repo() -> object:
+    """Fail the run if a test writes into the repository root (e.g. a fuzzed `:w NAME`)."""
+    root = Path(__file__).resolve().parent.parent
+    before = set(os.listdir(root))
+    yield
+    stray = sorted(set(os.listdir(root)) - before)
+    assert not stray, f"tests wrote files into {root}: {stray[:10]}"

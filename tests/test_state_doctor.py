@@ -33,10 +33,14 @@ def _statuses(checks: list) -> dict[str, list[str]]:
         ({"TERM": "screen"}, "standard", "colours", "warn", "8 colours"),
         ({"TERM": "tmux-256color", "TMUX": "/tmp/t,1,0"}, "256", "keys", "info", "escape-time"),
         ({"TERM": "xterm", "SSH_CONNECTION": "1 2 3 4"}, "standard", "keys", "info", "Alt/Meta"),
+        ({"TERM": "xterm", "LANG": "C"}, "standard", "locale", "warn", "LANG=C.UTF-8"),
     ],
 )
 def test_terminal_checks(env: dict, color: str | None, area: str, status: str, needle: str) -> None:
     checks = check_terminal(env, isatty=True, color_system=color)
+    if area != "locale":
+        assert not [c for c in check_terminal({**env, "LANG": "C.UTF-8"}, isatty=True,
+                                              color_system=color) if c.area == "locale"]
     hits = [c for c in checks if c.area == area and c.status == status]
     assert hits, checks
     assert any(needle in c.message or needle in c.fix for c in hits)

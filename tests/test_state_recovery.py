@@ -245,3 +245,17 @@ def test_own_or_dead_writer_is_not_live(tmp_path: Path) -> None:
     journal.path.write_bytes(json.dumps(header).encode() + b"\n" + rest)
     assert find_journal(path, tmp_path / "j").live_pid is None
     journal.close(clean=True)
+
+
+def test_diff_lines_never_glue_at_the_end_of_the_text(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_text("# Draft\n\nHello there.\n")
+    doc = open_doc(path)
+    base = doc.text()
+    journal = Journal.attach(doc, folder=tmp_path / "j")
+    doc.insert(len(doc), "\na new line")
+    diff = recovery_diff(path, base, tmp_path / "j")
+    assert "-Hello there.\n" in diff or " Hello there.\n" in diff
+    assert "+a new line\n" in diff
+    assert all(line[:1] in " +-@" for line in diff.splitlines())
+    journal.close(clean=True)

@@ -211,6 +211,7 @@ def test_crash_journal_offers_recover(tmp_path: Path) -> None:
             await pilot.press("d")
             assert app.screen.diff_shown
             assert "+LOST WORDS line 0" in app.screen.diff
+            assert all(line[:1] in " +-@" for line in app.screen.diff.splitlines())
             await pilot.press("r")
             await pilot.pause()
             assert not isinstance(app.screen, RecoveryScreen)

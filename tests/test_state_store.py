@@ -114,3 +114,13 @@ def test_stats_command_summarises(capsys) -> None:  # type: ignore[no-untyped-de
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
     assert "accepted" in out and "joy+1" in out
+
+
+def test_hint_log_is_pruned_to_the_newest(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    for i in range(10):
+        store.log_hint("shown", chars=i)
+    assert store.prune_hint_log(keep=3) == 7
+    assert [e["chars"] for e in store.hint_events()] == [7, 8, 9]
+    assert store.prune_hint_log(keep=3) == 0
+    store.close()

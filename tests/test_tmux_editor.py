@@ -99,7 +99,7 @@ def test_type_and_save_with_wq(tmp_path: Path, xdg_env: dict[str, str]) -> None:
     tmux = Tmux([str(BINARY), str(path)], xdg_env)
     try:
         tmux.wait_for(lambda s: "NORMAL" in s and "# Draft" in s)
-        tmux.send("g", "g", "o")
+        tmux.send("G", "o")
         tmux.wait_for(lambda s: "INSERT" in s)
         tmux.type("Written in a real terminal.")
         tmux.send("Escape")

@@ -50,7 +50,10 @@ SCREENS = {
 
 
 def make_app(theme: str) -> TinymorphApp:
-    ed = Editor.from_text(SAMPLE, options={"wrap": True, "linebreak": True, "number": True})
+    # As a file on disk loads: the final newline ends the last line (no empty line after).
+    ed = Editor.from_text(
+        SAMPLE.rstrip("\n"), options={"wrap": True, "linebreak": True, "number": True}
+    )
     return TinymorphApp(None, editor=ed, theme=theme, state=False)
 
 

@@ -82,6 +82,13 @@ def check_terminal(env: Mapping[str, str], *, isatty: bool, color_system: str | 
                   "tmux: set -g default-terminal tmux-256color (or screen-256color), and "
                   "set -as terminal-features ',*:RGB' for truecolor")
         )
+    locale = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if "utf-8" not in locale.lower() and "utf8" not in locale.lower():
+        out.append(
+            Check("locale", "warn", f"locale {locale or 'not set'} is not UTF-8: "
+                  "non-ASCII text and the screen's lines may show as '?'",
+                  "export LANG=C.UTF-8 (or en_US.UTF-8); over SSH also set it on the server")
+        )
     if env.get("TMUX"):
         out.append(
             Check("keys", "info", "inside tmux: <Esc> waits for tmux's escape-time",

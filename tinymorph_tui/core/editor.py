@@ -175,6 +175,7 @@ class Editor:
         self._ctrl_o_session: Any = None
         self._undo_box: _CursorBox | None = None
         self._op_start_cursor: tuple[int, int] | None = None
+        self.skip_undo_step = False
         # U: the line saved before its latest changes
         self._u_row: int | None = None
         self._u_text = ""
@@ -579,8 +580,9 @@ class Editor:
         if s is not None and self.mode == "normal" and not self._pending:
             self._ctrl_o_session = None
             s.ctrl_o = False
-            if self._curswant >= MAXCOL:
-                # "$" during <C-o> leaves the cursor after the last character
+            if self._curswant >= MAXCOL or s.ctrl_o_eol == (self._row, self._col):
+                # "$" during <C-o>, or a command that did not move the cursor from the end
+                # of the line, leaves the cursor after the last character
                 self._col = len(self.doc.line(self._row))
             s.start = self.cursor_raw
             self.insert = s

@@ -221,6 +221,9 @@ def ensure_undo_step(ed: Editor, pos: tuple[int, int] | None) -> None:
     """Vim saves the lines before changing them, so a change that alters nothing is still
     an undo step (with the cursor it started at)."""
     box = ed._undo_box
+    if ed.skip_undo_step:
+        ed.skip_undo_step = False
+        return
     if ed._group_depth == 0 or box is None or box.filled:
         return
     from tinymorph_tui.core.normal_cmds import _empty_undo_step

@@ -44,6 +44,10 @@ class Session:
     vertical: bool = False  # last key was <Up>/<Down>: keep the wanted column
     origin: tuple[int, int] = (0, 0)  # where the insert started (for '[)
     wrapped: bool = False  # 'textwidth' broke a line during this session
+    ctrl_o_eol: tuple[int, int] | None = None  # <C-o> typed at the end of a line
+    run_start: tuple[int, int] = (0, 0)  # first char of the current typed run ('.)
+    run_prev: tuple[int, int, str] | None = None
+    keys_since_char: int = 0
 
 
 def _opt(ed: Editor, name: str) -> Any:
@@ -126,6 +130,8 @@ def _has_longer(ed: Editor, keys: list[str]) -> bool:
 def _one_key(ed: Editor, s: Session, tok: str, cid: str | None) -> None:
     if cid != "insert-move":
         s.vertical = False
+    if not is_printable(tok) or cid is not None:
+        s.keys_since_char += 1
     if cid is not None:
         cmd = ed.commands.get(cid)
         if cmd is not None:
@@ -316,6 +322,27 @@ def type_char(ed: Editor, s: Session, ch: str, *, literal: bool = False) -> None
         doc.insert(off, ch)
     s.text += ch
     ed.move_cursor_raw(r, c + 1)
+    _dot_mark_run(ed, s, ch, r, c)
+
+
+def _dot_mark_run(ed: Editor, s: Session, ch: str, r: int, c: int) -> None:
+    """The '. mark after typing: Vim inserts a run of typed-ahead characters with one
+    change (insertchar() grabs the following keys), so '. stays at the run's first
+    character; a run ends at other keys and at 'textwidth'."""
+    prev = s.run_prev
+    tw = int(_opt(ed, "textwidth"))
+    cont = (
+        prev is not None
+        and prev[0] == r
+        and prev[1] == c - 1
+        and s.keys_since_char == 0
+        and (tw == 0 or c < tw)
+    )
+    if not cont:
+        s.run_start = (r, c)
+    ed.marks.set(".", s.run_start)
+    s.run_prev = (r, c, ch)
+    s.keys_since_char = 0
 
 
 def _auto_wrap(ed: Editor, s: Session, tw: int) -> bool:
@@ -628,8 +655,6 @@ def escape(ed: Editor, s: Session, tok: str) -> bool:
     ed.last_insert_text = s.text
     ed.registers.set_special(".", s.text)
     ed.marks.set("^", (r, c))
-    if s.text or s.kind in ("c",):
-        ed.marks.set(".", (r, max(c - 1, 0)))
     # '[ where the insert started, '] just after the inserted text
     ed.marks.set("[", s.origin)
     ed.marks.set("]", (r, c))
@@ -657,6 +682,7 @@ def _repeat_insert(ed: Editor, s: Session) -> None:
     count = s.count
     s.count = 1
     for _ in range(count - 1):
+        s.keys_since_char += 1  # each repetition is a separate change for '.
         if s.kind in ("o", "O"):
             # Vim's start_redo_ins(): o / O repeat by typing a line break, then the text
             newline(ed, s, "<CR>")
@@ -695,8 +721,16 @@ def _finish_block(ed: Editor, s: Session) -> None:
 
 
 def ctrl_o(ed: Editor, s: Session, tok: str) -> bool:
-    """<C-o>: run one normal mode command, then continue inserting."""
+    """<C-o>: run one normal mode command, then continue inserting.
+
+    At the end of a line the cursor goes onto the last character for the command and
+    comes back after it when the command did not move it (Vim's ins_at_eol)."""
     s.ctrl_o = True
+    r, c = _cur(ed)
+    s.ctrl_o_eol = None
+    if c > 0 and c >= len(ed.doc.line(r)):
+        ed.move_cursor_raw(r, c - 1)
+        s.ctrl_o_eol = (r, c - 1)
     ed.mode = "normal"
     ed._ctrl_o_session = s
     return True

@@ -240,6 +240,7 @@ def put(ed: Editor, reg_name: str | None, count: int, after: bool, gp: bool = Fa
             row = r
         last_row = row + nlines - 1
         set_change_marks(ed, (row, 0), (last_row, max(len(doc.line(last_row)) - 1, 0)))
+        ed.marks.set(".", (row, 0))
         if gp:
             nr = min(last_row + 1, doc.line_count - 1)
             if last_row + 1 >= doc.line_count:

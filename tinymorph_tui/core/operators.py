@@ -291,7 +291,8 @@ def delete_region(ed: Editor, reg: Region, reg_name: str | None, *, for_change: 
     doc = ed.doc
     if len(doc) == 0 and (ed.ml_empty or reg.kind == "char"):
         # a buffer emptied by deleting all its lines (Vim's ML_EMPTY): nothing to delete,
-        # registers untouched
+        # registers untouched, no undo step
+        ed.skip_undo_step = True
         return
     if reg.kind == "block":
         pieces = block_pieces(ed, reg)
@@ -346,6 +347,7 @@ def delete_region(ed: Editor, reg: Region, reg_name: str | None, *, for_change: 
         else:
             ed.move_cursor_raw(row, ed.col_for_curswant(doc.line(row)))
         set_change_marks(ed, (row, 0), (row, 0))
+        ed.marks.set(".", (r0, 0))  # changed_lines() of the first deleted line (may be gone)
         return
     a, b = region_offsets(ed, reg)
     text = doc.slice(a, b)
@@ -587,6 +589,7 @@ def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_mark
     b = doc.offset_of(end_row, len(doc.line(end_row)))
     doc.replace(a, b, new)
     del spaces_last
+    ed.marks.set(".", (row + 1, 0))  # Vim: where the joined lines were deleted
     # Vim puts the cursor where the last line was joined (on the inserted space).
     last_piece = pieces[-1]
     col = len(new) - len(last_piece)

@@ -29,6 +29,9 @@ def undo_redo(ed: Editor, count: int, redo: bool) -> bool:
             break
         did += 1
         _place_cursor(ed, saved, events, redo)
+        if events:
+            # changed_lines() of u_undoredo(): '. at the top changed line
+            ed.marks.set(".", (min(ev.start_point[0] for ev in events), 0))
     if did == 0:
         if redo:
             ed.set_error("Already at newest change")

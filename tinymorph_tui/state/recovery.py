@@ -356,14 +356,14 @@ def recovery_diff(file_path: Path | str, base_text: str, folder: Path | None = N
     """A unified diff from the file on disk to the recovered text."""
     recovered = recover_text(file_path, base_text, folder)
     name = str(file_path)
-    return "".join(
-        difflib.unified_diff(
-            base_text.splitlines(keepends=True),
-            recovered.splitlines(keepends=True),
-            fromfile=f"{name} (on disk)",
-            tofile=f"{name} (recovered)",
-        )
+    lines = difflib.unified_diff(
+        base_text.splitlines(),
+        recovered.splitlines(),
+        fromfile=f"{name} (on disk)",
+        tofile=f"{name} (recovered)",
+        lineterm="",
     )
+    return "".join(line + "\n" for line in lines)
 
 
 def discard(file_path: Path | str, folder: Path | None = None) -> None:

@@ -65,6 +65,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+#: Hint events kept (newest first); older ones are pruned when a session ends.
+HINT_LOG_KEEP = 100_000
+
 #: Registers worth keeping across sessions (Neovim keeps the same set by default).
 PERSISTED_REGISTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-\"/:")
 
@@ -235,7 +238,8 @@ class Store:
             "INSERT INTO presets(model_id, name, features, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(model_id, name) DO UPDATE SET features=excluded.features, "
             "updated=excluded.updated",
-            (model_id, name, json.dumps(features, sort_keys=True), time.time()),
+            # Insertion order kept: the panel shows the sliders in the order they were saved.
+            (model_id, name, json.dumps(features), time.time()),
         )
 
     def preset(self, model_id: str, name: str) -> dict[str, float] | None:
@@ -284,6 +288,15 @@ class Store:
                 backend,
             ),
         )
+
+    def prune_hint_log(self, keep: int = HINT_LOG_KEEP) -> int:
+        """Drop all but the newest `keep` hint events (the log must not grow for ever);
+        returns how many rows went."""
+        cur = self.conn.execute(
+            "DELETE FROM hint_log WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM hint_log) - ?",
+            (keep,),
+        )
+        return cur.rowcount
 
     def hint_events(self, event: str | None = None) -> list[dict[str, Any]]:
         """Logged hint events (all, or one kind), oldest first."""

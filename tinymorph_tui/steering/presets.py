@@ -1,41 +1,35 @@
-"""Named steering presets ({feature: scale}) per model, in the catalog folder.
+"""Named steering presets ({feature: scale}) per model, kept in the state database.
 
-Stored as `features/<model_id>/presets.json` (mode 0600, written atomically): a JSON object
-mapping a preset name to its `{feature: scale}` mapping.
+The presets live in the SQLite store (`state/store.py`, table `presets`, keyed by model id
+and name) with the rest of what the editor remembers; the store's own safety applies (WAL,
+migrations, a damaged database moved aside). Errors reach callers as `FeatureError`.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
+import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
 
-from tinymorph_tui.steering.catalog import atomic_write_json, features_root
 from tinymorph_tui.steering.feature import FeatureError
 
-
-def presets_path(model_id: str) -> Path:
-    """The presets file of a model's catalog."""
-    return features_root() / model_id / "presets.json"
+T = TypeVar("T")
 
 
-def _read(model_id: str) -> dict[str, dict[str, float]]:
-    path = presets_path(model_id)
+def _with_store(fn: Callable[..., T]) -> T:
+    """Run `fn(store)` on a short-lived connection (presets change rarely)."""
+    from tinymorph_tui.state.store import open_store
+
+    store, warnings = open_store()
+    if store is None:
+        raise FeatureError(f"presets are not available: {warnings[0] if warnings else 'no store'}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise FeatureError(f"{path}: unreadable presets ({exc})") from None
-    if not isinstance(data, dict):
-        return {}
-    out: dict[str, dict[str, float]] = {}
-    for name, feats in data.items():
-        if isinstance(feats, dict):
-            out[str(name)] = {
-                str(k): float(v) for k, v in feats.items() if isinstance(v, int | float)
-            }
-    return out
+        return fn(store)
+    except sqlite3.Error as exc:
+        raise FeatureError(f"presets: state database error ({exc})") from None
+    finally:
+        store.close()
 
 
 def _check_preset_name(name: str) -> str:
@@ -50,33 +44,26 @@ def save_preset(model_id: str, name: str, features: dict[str, float]) -> str:
     clean = _check_preset_name(name)
     values: dict[str, float] = {}
     for feat, scale in features.items():
-        if not isinstance(scale, int | float) or not math.isfinite(scale):
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not math.isfinite(scale):
             raise FeatureError(f"preset {clean!r}: scale of {feat!r} is not a number")
         values[str(feat)] = float(scale)
-    data = _read(model_id)
-    data[clean] = values
-    atomic_write_json(presets_path(model_id), data)
+    _with_store(lambda store: store.save_preset(model_id, clean, values))
     return clean
 
 
 def load_preset(model_id: str, name: str) -> dict[str, float]:
     """A preset's `{feature: scale}`; raises FeatureError when there is none of that name."""
-    data = _read(model_id)
-    key = " ".join(name.split())
-    if key not in data:
+    found = _with_store(lambda store: store.preset(model_id, " ".join(name.split())))
+    if found is None:
         raise FeatureError(f"no preset named {name!r}")
-    return dict(data[key])
+    return found
 
 
 def list_presets(model_id: str) -> list[str]:
     """Preset names, sorted case-insensitively."""
-    return sorted(_read(model_id), key=str.casefold)
+    return sorted(_with_store(lambda store: store.presets(model_id)), key=str.casefold)
 
 
 def delete_preset(model_id: str, name: str) -> bool:
     """Remove a preset; returns False when there was none of that name."""
-    data = _read(model_id)
-    if data.pop(" ".join(name.split()), None) is None:
-        return False
-    atomic_write_json(presets_path(model_id), data)
-    return True
+    return bool(_with_store(lambda store: store.delete_preset(model_id, " ".join(name.split()))))

@@ -613,6 +613,16 @@ class EditorView(Widget, can_focus=True):
         if y >= len(self._display):
             return Strip.blank(width, self._style("ui.background", "ui.text"))
         d = self._display[y]
+        if d.kind == "eof":
+            # Vim draws the "~" filler in the first column, over the number column too.
+            base = self._style("ui.background", "ui.text") + self._style("ui.text")
+            return Strip(
+                [
+                    Segment("~", base + self._style("ui.virtual.tilde")),
+                    Segment(" " * (width - 1), base),
+                ],
+                width,
+            )
         key = (d.row, d.seg, d.kind)
         strip = self._strips.get(key)
         if strip is None:

@@ -166,12 +166,15 @@ class Session:
         name = str(doc.path)
 
         def diff() -> str:
-            return "".join(
+            # Lines without their ends: the buffer's last line has none (the file's final
+            # newline is not part of the text), which would glue diff lines together.
+            return "\n".join(
                 difflib.unified_diff(
-                    base.splitlines(keepends=True),
-                    text.splitlines(keepends=True),
+                    base.splitlines(),
+                    text.splitlines(),
                     fromfile=f"{name} (on disk)",
                     tofile=f"{name} (recovered)",
+                    lineterm="",
                 )
             )
 
@@ -427,6 +430,8 @@ class Session:
             self.app.ed.remove_listener(self.on_editor_change)
         self._save_position(self.app.ed.doc)
         self._save_registers()
+        if self.store is not None:
+            self._store_call(self.store.prune_hint_log)
         if self.recovery_state == "waiting":
             clean = False  # the writer never answered: keep the journal for next time
         self._close_journal(clean=clean)
