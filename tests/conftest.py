@@ -18,6 +18,11 @@ def _isolated_xdg(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         monkeypatch.setenv(f"XDG_{name}_HOME", str(folder))
     for var in ("TINYMORPH_MODEL", "TINYMORPH_SERVER", "TINYMORPH_API_KEY"):
         monkeypatch.delenv(var, raising=False)
+    # Run every test in a scratch folder: a fuzzed `:w NAME` or a relative save must never
+    # land in the checkout. Tests reach repository files through Path(__file__).
+    work = root / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
 
 
 @pytest.fixture(scope="session")

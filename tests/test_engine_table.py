@@ -49,6 +49,7 @@ def run(start: str, keys: str) -> Editor:
     ed.feed(keys)
     return ed
 
+
 MOTIONS = [
     ('he|llo world', 'h', 'h|ello world', 'normal'),
     ('he|llo world', 'l', 'hel|lo world', 'normal'),
@@ -494,5 +495,40 @@ CMDLINE = [
 @pytest.mark.parametrize(("start", "keys", "expected", "mode"), CMDLINE)
 def test_cmdline(start: str, keys: str, expected: str, mode: str) -> None:
     """Cmdline behave as in Vim 9."""
+    ed = run(start, keys)
+    assert (render(ed.text, ed.cursor), ed.mode) == (expected, mode)
+
+
+EXTRAS = [
+    ('|the cat and the dog', '/and<CR>cgnX<Esc>', 'the cat |X the dog', 'normal'),
+    ('the cat and the |dog and', '/and<CR>ggcgnX<Esc>.', 'the cat X the dog |X', 'normal'),
+    ('a and |b', '/and<CR>gnd', 'a | b', 'normal'),
+    ('abc |def', 'ihello<Left>x<Esc>u', 'abc hell|odef', 'normal'),
+    ('abc |def', 'ia<End>b<Esc>.', 'abc adef|bb', 'normal'),
+    ('abc |def\nghi', '3ia<Left>b<Esc>', 'abc |badef\nghi', 'normal'),
+    ('abc |def\nghi', 'ione<CR>two<Esc>gg`.', 'abc one\n|twodef\nghi', 'normal'),
+    ('abc |def\nghi', 'yyp`]', 'abc def\nabc de|f\nghi', 'normal'),
+    ('abc |def\nghi', 'J`[', 'abc def| ghi', 'normal'),
+    ('abc\nd|ef', 'ix<Esc>`[', 'abc\nd|xef', 'normal'),
+    ('|abc\ndef', 'ddu`.', '|abc\ndef', 'normal'),
+    ('ab|cdef\nabcdef\nab', '<C-v>jj>', 'ab|        cdef\nab        cdef\nab        ', 'normal'),
+    ('a|bcdef', 'r<Tab>', 'a| cdef', 'normal'),
+    ('aa\nbb|\ncc', 'dd"2pu', 'aa\n|cc', 'normal'),
+    ('x = |7', 'gUiwgUiwu', 'x = |7', 'normal'),
+    ('one| two', 'guuu', '|one two', 'normal'),
+    ('a\nb\nc\nd\n|e\nf', '3G5G<C-o><C-o><C-i>', 'a\nb\n|c\nd\ne\nf', 'normal'),
+    ('abc |def', 'xxxU', 'abc |def', 'normal'),
+    ('abc |def', 'xxxUU', 'abc| ', 'normal'),
+    ('|foo bar', 'i<C-r>=6*7<CR><Esc>', '4|2foo bar', 'normal'),
+    ('abc\nde|f', 'i<C-o>$x<Esc>', 'abc\ndef|x', 'normal'),
+    ('- one two three four five six seven eight nine ten eleven twelve thirteen fourteen| fifteen', 'A sixteen seventeen<Esc>', '- one two three four five six seven eight nine ten eleven twelve thirteen\n  fourteen fifteen sixteen seventee|n', 'normal'),
+    ('# |heading', 'A one two three four five six seven eight nine ten eleven twelve thirteen fourteen<Esc>', '# heading one two three four five six seven eight nine ten eleven twelve\n# thirteen fourtee|n', 'normal'),
+    ('plain text\n- a list item\nmore\n# |head\ntext after', 'gggqG', 'plain text\n- a list item more\n# head\n|text after', 'normal'),
+]
+
+
+@pytest.mark.parametrize(("start", "keys", "expected", "mode"), EXTRAS)
+def test_extras(start: str, keys: str, expected: str, mode: str) -> None:
+    """Extras behave as in Vim 9."""
     ed = run(start, keys)
     assert (render(ed.text, ed.cursor), ed.mode) == (expected, mode)

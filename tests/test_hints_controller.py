@@ -522,7 +522,9 @@ async def test_events_carry_latency_and_what_was_shown() -> None:
     doc.accept("word")
     kind, shown = rec.events[0]
     assert kind == "shown"
-    assert shown["text"] == " word" and shown["cached"] is False and shown["alternative"] == 0
+    # "shown" goes out with the first text drawn (it may still be streaming then).
+    assert shown["text"] and " word".startswith(shown["text"])
+    assert shown["cached"] is False and shown["alternative"] == 0
     assert shown["latency_ms"] >= 15 and shown["wait_ms"] >= shown["latency_ms"]
     assert shown["version"] == 1
     kind, accepted = rec.events[1]

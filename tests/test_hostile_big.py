@@ -81,23 +81,46 @@ def test_1m_lines_open_type_undo_then_save_changes_exactly_one_line(
     assert copy.read_bytes() == expected
 
 
-@pytest.mark.skip(
-    reason="ui/wrap.py lays out a whole logical line in pure Python (~15 s per 5 MB line, "
-    "minutes at 50 MB); the engine-level test above covers the text. Unskip once the view "
-    "lays out only the visible part of a long line."
-)
-def test_50mb_single_line_opens_in_the_app(one_line: Path) -> None:
+def test_50mb_single_line_opens_types_moves_and_saves_in_the_app(
+    one_line: Path, tmp_path: Path
+) -> None:
+    """The view lays out only the rows on screen of a huge line, wrapped or not."""
     before = _digest(one_line)
+    out = tmp_path / "copy.md"
 
     async def go() -> None:
         app = TinymorphApp(one_line)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
+            rows = app.view.display_rows
+            assert len(rows) >= 20 and {d.row for d in rows} == {0}  # one line fills the screen
             app.feed("ihello <Esc>")
             await pilot.pause()
             assert app.ed.doc.slice(0, 11) == "hello word "
-            app.feed("u:q<CR>")
+            app.feed("$aEND<Esc>")
+            await pilot.pause()
+            assert app.ed.cursor == (0, LINE_BYTES + len("hello END") - 1)
+            assert app.view.cursor_screen_position() is not None  # scrolled to the end
+            # Rows are numbered by arithmetic, never built from the start of the line.
+            assert max(d.seg for d in app.view.display_rows if d.kind == "text") > 600_000
+            app.feed(":set nowrap<CR>0")
+            await pilot.pause()
+            assert app.view.cursor_screen_position() == (0, 0)
+            app.feed("$")
+            await pilot.pause()
+            x, _y = app.view.cursor_screen_position() or (-1, -1)
+            assert 0 <= x < 80
+            app.feed("gg0")
+            await pilot.pause()
+            assert app.ed.cursor == (0, 0)
+            app.feed(f":w {out}<CR>")
+            await pilot.pause()
+            assert not app.ed.message_is_error, app.ed.message
+            app.feed(":q<CR>")
             await pilot.pause()
 
     asyncio.run(go())
-    assert _digest(one_line) == before
+    assert _digest(one_line) == before  # the original was never touched
+    data = out.read_bytes()
+    assert len(data) == LINE_BYTES + len("hello END")
+    assert data[:16] == b"hello word word " and data[-8:] == b"word END"

@@ -148,6 +148,8 @@ def test_journal_follows_edits_syncs_on_escape_and_goes_on_clean_quit(tmp_path: 
             assert recovery.recover_text(path, _loaded(TEXT)) == app.ed.doc.text()
             assert app.session.journal.pending
             app.feed("<Esc>")
+            # leaving insert mode asks the journal's syncer thread to fsync at once
+            assert app.session.journal.wait_synced()
             assert not app.session.journal.pending
             assert recovery.recover_text(path, _loaded(TEXT)) == app.ed.doc.text()
             app.feed(":w<CR>")

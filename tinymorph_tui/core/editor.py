@@ -540,7 +540,9 @@ class Editor:
         for tok in tokens:
             self._beeped = False
             self.process_key(tok)
-            if self._beeped and stop_on_error:
+            # a failing command flushes the keys after it (beep_flush()); a failing key in
+            # insert mode (<BS> at the start...) only beeps
+            if self._beeped and stop_on_error and self.mode not in ("insert", "replace"):
                 self._pending = []
                 return False
         return True
@@ -742,6 +744,16 @@ class Editor:
             self._undo_box = _CursorBox(self.cursor_raw)
             self.doc.begin_group(self._undo_box)
         self._group_depth += 1
+
+    def note_change_cursor(self, pos: tuple[int, int] | None = None) -> None:
+        """Make `pos` (default: the cursor) the position undo returns to for the change in
+        progress, if it has not edited anything yet (ex commands that move to their range
+        first, as Vim's do, call this; otherwise the cursor at the first edit is used)."""
+        box = self._undo_box
+        if self._group_depth == 0 or box is None or box.filled:
+            return
+        box.row, box.col = pos if pos is not None else self.cursor_raw
+        box.filled = True
 
     def end_change(self) -> None:
         """Close the undo group opened by begin_change()."""

@@ -27,7 +27,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import ex_lines, ex_substitute
+# ex_lines, ex_substitute and search are imported where they are used: this module is
+# imported with every Editor (for `ExRegistry`), and they (with the regex translator) are
+# most of the ex code, so start-up does not pay for them until the first ":" command.
 from .ex_parse import (
     BANG,
     COUNT,
@@ -49,7 +51,6 @@ from .ex_parse import (
     split_bar,
 )
 from .options import OptionError
-from .search import search_state
 
 __all__ = [
     "ExCmd",
@@ -259,6 +260,8 @@ def _prepare_range(ed: Any, cmd: ExCmd, flags: int) -> None:
 
 
 def _handler(name: str) -> Any:
+    from . import ex_lines, ex_substitute
+
     for mod in (ex_lines, ex_substitute):
         fn = getattr(mod, name, None)
         if fn is not None:
@@ -280,6 +283,8 @@ def _goto_line(ed: Any, lnum: int) -> None:
     if lnum < 0:
         raise ExError("E16: Invalid range")
     row = max(lnum, 1) - 1
+    from . import ex_lines
+
     ex_lines.beginline(ed, row, white=False)
 
 
@@ -563,6 +568,8 @@ def ex_set(ed: Any, cmd: ExCmd) -> None:
 
 def ex_nohlsearch(ed: Any, cmd: ExCmd) -> None:
     """:noh[lsearch]"""
+    from .search import search_state
+
     search_state(ed).no_highlight = True
 
 

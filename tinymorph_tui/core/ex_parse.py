@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .search import compile_for, find, parse_search, search_state
-from .vim_regex import VimRegexError
+# search / vim_regex are imported inside the functions that use them: `ExRegistry` is built
+# with every Editor, and start-up should not pay for the regex translator until a pattern
+# address (":/pat/") is typed.
 
 # Command attribute flags (Vim's EX_* subset)
 RANGE = 1  # accepts a range
@@ -238,6 +239,9 @@ def _mark_lnum(ed: Any, name: str) -> int:
 
 def _search_line(ed: Any, pattern: str, forward: bool, from_lnum: int, which: str) -> int:
     """Line (1-based) of the next match of `pattern` after/before line `from_lnum`."""
+    from .search import compile_for, find, search_state
+    from .vim_regex import VimRegexError
+
     st = search_state(ed)
     if pattern == "":
         if which == "subst":
@@ -316,6 +320,8 @@ def get_address(ed: Any, s: str, i: int, cur: int) -> tuple[int | None, int]:
             lnum = _mark_lnum(ed, s[i + 1])
             i += 2
         elif c in ("/", "?"):
+            from .search import parse_search
+
             pat, rest = parse_search(s[i + 1 :], c)
             consumed = len(s) - i - 1 - len(rest)
             i = i + 1 + consumed

@@ -137,6 +137,10 @@ def _run_operator(ed: Editor, p: Parsed, op: str, visual: bool) -> None:
 
         reg = ops.visual_region(ed)
         end_visual(ed)
+        if reg.inclusive_empty and op == "yank":
+            ops.yank_region(ed, reg, p.reg)
+            ed.clamp_cursor()
+            return
         apply(ed, op, reg, Ctx(ed, p.count, reg=p.reg, keys=p.cmd_keys), p)
         return
     start = ed.cursor_raw

@@ -48,6 +48,7 @@ class Session:
     run_start: tuple[int, int] = (0, 0)  # first char of the current typed run ('.)
     run_prev: tuple[int, int, str] | None = None
     keys_since_char: int = 0
+    arrow_used: bool = False  # a cursor key was used: the next edit starts a new insert
 
 
 def _opt(ed: Editor, name: str) -> Any:
@@ -128,6 +129,8 @@ def _has_longer(ed: Editor, keys: list[str]) -> bool:
 
 
 def _one_key(ed: Editor, s: Session, tok: str, cid: str | None) -> None:
+    if s.arrow_used and cid not in ("insert-move", "insert-escape", "insert-normal-command"):
+        stop_arrow(ed, s, tok)
     if cid != "insert-move":
         s.vertical = False
     if not is_printable(tok) or cid is not None:
@@ -781,6 +784,7 @@ def move(ed: Editor, s: Session, tok: str) -> bool:
             ed.move_cursor_raw(r, c)
             s.start = (r, c)
             s.ai_row = None
+            _start_arrow(ed, s)
             return True
         ed.beep()
     ed.move_cursor_raw(r, c)
@@ -789,7 +793,34 @@ def move(ed: Editor, s: Session, tok: str) -> bool:
     # moving starts a new insert for 'backspace' "start" purposes and undo
     s.start = (r, c)
     s.ai_row = None
+    _start_arrow(ed, s)
     return True
+
+
+def _start_arrow(ed: Editor, s: Session) -> None:
+    """Vim's start_arrow(): the insert typed so far is one undo step; what is typed after
+    the cursor key is a new one, and "." then repeats only that ("1i" + text)."""
+    ed.end_change()
+    ed.begin_change()
+    s.arrow_used = True
+    s.count = 1  # a count is not repeated after cursor keys
+    rec = ed._dot_building
+    if rec is not None and rec.tail and not ed._replaying:
+        rec.tail.pop()  # cursor keys are not part of what "." repeats
+
+
+def stop_arrow(ed: Editor, s: Session, tok: str) -> None:
+    """Vim's stop_arrow(): typing resumes after a cursor key."""
+    if not s.arrow_used:
+        return
+    s.arrow_used = False
+    s.text = ""
+    s.origin = ed.cursor_raw
+    s.typed = []
+    if not ed._replaying:
+        from tinymorph_tui.core.editor import DotRecord
+
+        ed._dot_building = DotRecord(["i"], 1, None, tail=[tok])
 
 
 def insert_tab(ed: Editor, s: Session, tok: str) -> bool:
@@ -809,8 +840,17 @@ def insert_tab(ed: Editor, s: Session, tok: str) -> bool:
         for _ in range(n):
             type_char(ed, s, " ", literal=True)
         return True
-    for _ in range(n):
-        type_char(ed, s, " ", literal=True)
+    for i in range(n):
+        if s.replace and i > 0:
+            # in Replace mode the tab replaces one character; the other spaces are inserted
+            s.replace = False
+            try:
+                type_char(ed, s, " ", literal=True)
+            finally:
+                s.replace = True
+            s.replaced.append(None)
+        else:
+            type_char(ed, s, " ", literal=True)
     return True
 
 

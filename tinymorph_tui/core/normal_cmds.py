@@ -399,6 +399,11 @@ def a_r(ctx: Ctx) -> Any:
     line = doc.line(r)
     n = ctx.count1
     ch = ctx.arg or ""
+    if ch == "\t" and ed.options["expandtab"]:
+        # nv_replace(): with 'expandtab' r<Tab> is done as "R<Tab><Esc>"
+        ed._dot_building = None
+        ed.run_keys(([str(n)] if ctx.count else []) + ["R", "<Tab>", "<Esc>"], stop_on_error=False)
+        return True
     if not ch or c + n > len(line):
         return False
     off = doc.offset_of(r, c)
@@ -690,6 +695,22 @@ def a_ctrl_g(ctx: Ctx) -> Any:
     n = ed.doc.line_count
     r = ed.cursor[0] + 1
     ed.set_message(f'"{name}"{mod} {n} line{"s" if n != 1 else ""} --{r * 100 // n}%--')
+
+
+@action("select-next-match")
+def a_gn(ctx: Ctx) -> Any:
+    """Select the next match of the last search pattern in visual mode (gn)."""
+    from tinymorph_tui.core.text_objects import current_search
+
+    return current_search(ctx, True) or False
+
+
+@action("select-prev-match")
+def a_gN(ctx: Ctx) -> Any:
+    """Select the previous match of the last search pattern in visual mode (gN)."""
+    from tinymorph_tui.core.text_objects import current_search
+
+    return current_search(ctx, False) or False
 
 
 @action("normal-escape")

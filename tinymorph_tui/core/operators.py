@@ -192,7 +192,8 @@ def _visual_region(ed: Editor) -> Region:
         end = (hi[0] + 1, 0)
     else:
         end = (hi[0], len(line))
-    return Region(lo, end, "char", is_visual=True, origin=lo, cursor_start=lo)
+    # an empty line at the end of the buffer still "yanks" the empty text
+    return Region(lo, end, "char", is_visual=True, origin=lo, cursor_start=lo, inclusive_empty=lo == end)
 
 
 # -- text access ----------------------------------------------------------------------------

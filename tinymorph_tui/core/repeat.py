@@ -129,7 +129,12 @@ def repeat_dot(ed: Editor, count: int | None) -> bool:
     ed._replaying += 1
     ed.begin_change()
     try:
-        ed.run_keys(toks, stop_on_error=False)
+        for tok in toks:
+            ed._beeped = False
+            ed.process_key(tok)
+            if ed._beeped and ed.mode == "normal" and not ed._pending:
+                # a failing command flushes the rest of the redo buffer (beep_flush())
+                break
         if ed.mode in ("insert", "replace"):
             ed.process_key("<Esc>")
     finally:

@@ -39,7 +39,10 @@ def halfway_top(ed: Editor, row: int, atend: bool = False) -> int:
     empty rows past the end of the file count, as for zz)."""
     h = ed.window_height()
     n = ed.doc.line_count
-    used = ed.plines(row)
+    # Vim 9.0 (smoothscroll-era code) counts one row less of a wrapped cursor line when
+    # it centres for update_topline(); zz (atend) counts it whole
+    pl = ed.plines(row)
+    used = pl if atend else max(pl - 1, 1)
     above = below = 0
     top = row
     bot = row
@@ -271,17 +274,18 @@ def _page(ctx: Ctx, forward: bool) -> Any:
             if lnum >= n:
                 lnum = n - 1
             ed.move_cursor_raw(lnum, ed.cursor_raw[1])
+            # topline_back() until the window is over-full, then two lines forward again
             used = 0
             t = lnum
             while used <= h and t >= 0:
-                used += ed.plines(t)
                 t -= 1
-            if t < 0 and used <= h:
+                if t < 0:
+                    break
+                used += ed.plines(t)
+            if t < 0:
                 ed.top_row = 0
             else:
-                # t + 1 is the first line that did not fit: the new top is two lines down
-                new_top = t + 2 if used > h else 0
-                ed.top_row = max(min(new_top, lnum), 0)
+                ed.top_row = max(min(t + 2, lnum), 0)
     if not ok:
         return False
     _cursor_to_window(ed)

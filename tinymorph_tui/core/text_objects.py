@@ -747,10 +747,62 @@ def current_tag(ctx: Ctx, include: bool) -> TextObject | bool | None:
     return _finish(ctx, st)
 
 
+def current_search(ctx: Ctx, forward: bool) -> TextObject | bool | None:
+    """gn / gN: the next (previous) match of the last search pattern; a match under the
+    cursor counts.  In normal mode this starts visual mode on it."""
+    from tinymorph_tui.core import search
+
+    ed = ctx.ed
+    pat = ed.last_search
+    if not pat:
+        ed.set_error("E35: No previous regular expression")
+        return None
+    try:
+        compiled = search.compile_for(ed, pat)
+    except search.VimRegexError as exc:
+        ed.set_error(exc.message)
+        return None
+    cur = ed.cursor_raw
+    ws = bool(ed.options["wrapscan"])
+    doc = ed.doc
+    hit = None
+    back = search.find(doc, compiled, cur, forward=False, wrapscan=False, pattern_text=pat)
+    if back.found and back.start < cur < back.end:
+        hit = back
+    if hit is None:
+        res = search.find(doc, compiled, cur, forward=forward, wrapscan=ws,
+                          accept_at_cursor=True, count=ctx.count1, pattern_text=pat)
+        if not res.found:
+            ed.set_error(res.message or f"E486: Pattern not found: {pat}")
+            return None
+        hit = res
+    start, end = hit.start, hit.end
+    # inclusive last character of the match
+    if end[1] > 0:
+        last = (end[0], end[1] - 1)
+    elif end[0] > start[0]:
+        last = (end[0] - 1, max(len(doc.line(end[0] - 1)) - 1, 0))
+    else:
+        last = start
+    if ed.mode.startswith("visual") or ctx.op is None:
+        if not ed.mode.startswith("visual"):
+            ed.mode = "visual"
+        ed.visual_start = start if forward else last
+        ed.move_cursor_raw(*(last if forward else start))
+        ed.update_curswant()
+        return True
+    return TextObject(start, last, "char", True)
+
+
 def _reg(cid: str, doc: str, fn: TOFn) -> None:
     fn.__doc__ = doc
     TEXT_OBJECTS[cid] = (fn, doc)
 
+
+_reg("textobj-next-match", "The next match of the last search pattern (gn).",
+     lambda c: current_search(c, True))
+_reg("textobj-prev-match", "The previous match of the last search pattern (gN).",
+     lambda c: current_search(c, False))
 
 for _inc, _pfx, _what in ((False, "inner", "Inner"), (True, "a", "A")):
     _reg(f"textobj-{_pfx}-word", f"{_what} word (i w / a w).", lambda c, i=_inc: current_word(c, i, False))

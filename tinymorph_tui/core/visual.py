@@ -258,6 +258,8 @@ def v_replace(ctx: Ctx) -> Any:
         return False
     reg = ops.visual_region(ed)
     end_visual(ed)
+    if reg.cursor_start is not None:
+        ed.move_cursor_raw(*reg.cursor_start)  # the change starts at the selection start
     doc = ed.doc
     if ch in ("\r", "\n"):
         ch = "\n"
@@ -349,6 +351,8 @@ def v_put(ctx: Ctx, keep_register: bool = False) -> Any:
     reg = ops.visual_region(ed)
     mode = ed.mode
     end_visual(ed)
+    if reg.cursor_start is not None:
+        ed.move_cursor_raw(*reg.cursor_start)
     # delete the selection (into the unnamed register unless P)
     ops.delete_region(ed, reg, None, yank=not keep_register)
     from tinymorph_tui.core.registers import Register

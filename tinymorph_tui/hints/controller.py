@@ -25,12 +25,14 @@ Rules it keeps:
   text; while a hint streams on, its growth is merged into one notice per ~15 ms.
 
 Events for the hint log (`on_event(kind, data)`):
-- "shown": a hint finished streaming or came from the cache. data: text, steering,
-  version, cached, alternative, latency_ms (request start to first character; 0 for cache
-  hits), wait_ms (the triggering edit to first character, debounce included).
+- "shown": a hint's first text was drawn (so a hint dismissed while it still streams was
+  shown), or it came from the cache. data: text (as first drawn), steering, version,
+  cached, alternative, latency_ms (request start to first character; 0 for cache hits),
+  wait_ms (the triggering edit to first character, debounce included).
 - "accepted": data: unit, text, steering, version, latency_ms (since it became visible).
-- "dismissed": data: text (what was left), steering, version, reason ("dismiss", "edit",
-  "cursor", "mode", "steering", "disabled", "backend"), latency_ms (since visible).
+- "dismissed" (only for a hint whose "shown" went out): data: text (what was left),
+  steering, version, reason ("dismiss", "edit", "cursor", "mode", "steering", "disabled",
+  "backend"), latency_ms (since visible).
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ class _Shown:
     complete: bool = False
     cached: bool = False
     shown_at: float | None = None
+    logged: bool = False  # its "shown" event went out (only then can it be "dismissed")
 
 
 @dataclass
@@ -792,7 +795,14 @@ class HintController:
         shown = self._shown
         first = shown is None or shown.key != job.key or shown.alt_index != job.alt_index
         if first:
-            self._shown = self._shown_from_job(job)
+            self._shown = shown = self._shown_from_job(job)
+            # Logged when its first text is drawn (the writer saw it), with the time to it:
+            # a hint dismissed while still streaming was shown too.
+            self._emit_shown(
+                shown,
+                latency_ms=self._ms(job.requested_at, job.first_at),
+                wait_ms=self._ms(job.edit_at, job.first_at),
+            )
         else:
             assert shown is not None
             shown.full = job.text
@@ -834,7 +844,7 @@ class HintController:
                 used_up = True
         self._hint_cache = None
         self._set_state(*self._resting_state())
-        if shown is not None and mine:
+        if shown is not None and mine and not shown.logged:
             self._emit_shown(
                 shown,
                 latency_ms=self._ms(job.requested_at, job.first_at),
@@ -889,7 +899,7 @@ class HintController:
         self._shown = None
         self._hint_cache = None
         rest = shown.full[shown.consumed :]
-        if rest:
+        if rest and shown.logged:
             self._emit(
                 "dismissed",
                 text=rest,
@@ -940,6 +950,7 @@ class HintController:
                 log.exception("hint on_change callback failed")
 
     def _emit_shown(self, shown: _Shown, *, latency_ms: float, wait_ms: float) -> None:
+        shown.logged = True
         self._emit(
             "shown",
             text=shown.full,

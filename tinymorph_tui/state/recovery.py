@@ -3,6 +3,10 @@
 Each edit is written to the journal file at once (an `os.write` on an O_APPEND descriptor,
 so a killed editor loses nothing the OS has seen) and fsynced at most `interval_s` after it
 was made and whenever the writer leaves insert mode, so a power cut loses at most a second.
+An fsync takes ~16 ms on an ordinary disk: with `background=True` (the editor's journals)
+a syncer thread does them, so they never sit on the keystroke path (os.fsync releases the
+GIL). Only the writer thread writes and replaces the descriptor; the syncer fsyncs it under
+`_fd_lock`, which a replacement (restart, checkpoint, close) also takes.
 
 Journal format (ASCII JSON lines): a header naming the file, the SHA-256 of the bytes it was
 loaded from and the writer's pid and host (so a second editor on the same file leaves a live
@@ -19,6 +23,7 @@ import difflib
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,16 +76,29 @@ class Journal:
         folder: Path | None = None,
         interval_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        background: bool = False,
     ) -> None:
         self.file_path = Path(file_path).expanduser().resolve()
         self.path = journal_path(self.file_path, folder)
         self.interval_s = interval_s
         self._clock = clock
+        #: Time of the oldest write no fsync has started to cover (None: none).
         self._dirty_since: float | None = None
+        #: Records written, and written before the last fsync that completed.
+        self._written = 0
+        self._synced = 0
         self._records = 0
         #: Why the journal stopped (a full disk, a removed folder); None while it works.
         self.error: str | None = None
         self._doc: Document | None = None
+        # `_cond` guards the counters above and wakes the syncer; `_fd_lock` is held while
+        # the descriptor is fsynced or replaced (never while writing: only one thread writes).
+        self._cond = threading.Condition()
+        self._fd_lock = threading.Lock()
+        self._background = background
+        self._syncer: threading.Thread | None = None
+        self._urgent = False
+        self._stopping = False
         paths.ensure_dir(self.path.parent)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
         self._write(
@@ -94,7 +112,7 @@ class Journal:
         )
         # The header is fsynced by the first tick, like any edit: an fsync here would sit
         # on the path to the first paint, and an empty journal recovers nothing anyway.
-        self._dirty_since = self._clock()
+        self._mark_written()
 
     @classmethod
     def attach(cls, doc: Document, **kwargs: Any) -> Journal:
@@ -127,40 +145,146 @@ class Journal:
         try:
             self._write([event.start, event.old_end - event.start, event.inserted])
             self._records += 1
-            now = self._clock()
-            if self._dirty_since is None:
-                self._dirty_since = now
-            elif now - self._dirty_since >= self.interval_s:
+            due = self._mark_written()
+            if due and not self._background:
                 self.sync()
             if self._records >= CHECKPOINT_EVERY:
                 self._checkpoint()
         except (OSError, ValueError) as exc:
             self._fail(exc)
 
+    def _mark_written(self) -> bool:
+        """Count one written record; True when the oldest unsynced one is due for fsync."""
+        now = self._clock()
+        with self._cond:
+            self._written += 1
+            if self._dirty_since is None:
+                self._dirty_since = now
+                if self._background:
+                    self._start_syncer()
+                    self._cond.notify()  # the syncer now has a deadline to keep
+                return False
+            return now - self._dirty_since >= self.interval_s
+
     def _fail(self, exc: Exception) -> None:
         self.error = f"recovery journal stopped: {getattr(exc, 'strerror', None) or exc}"
-        self._dirty_since = None
+        with self._cond:
+            self._dirty_since = None
+            self._cond.notify_all()  # wake wait_synced(): nothing more will be synced
 
     def tick(self) -> None:
-        """Call periodically (the app does, twice a second): fsync edits older than interval_s."""
-        if self._dirty_since is not None and self._clock() - self._dirty_since >= self.interval_s:
-            self.sync()
+        """Call periodically (the app does, twice a second): fsync edits older than interval_s.
+
+        In the background mode the syncer keeps that deadline by itself; a tick only makes
+        sure it runs.
+        """
+        dirty = self._dirty_since
+        if dirty is not None and self._clock() - dirty >= self.interval_s:
+            self.request_sync()
 
     def sync(self) -> None:
-        """fsync now (also called on leaving insert mode). Errors stop the journal."""
+        """fsync now, on the calling thread. Errors stop the journal."""
         if self.error is not None:
             return
-        try:
-            os.fsync(self._fd)
-        except OSError as exc:
-            self._fail(exc)
+        with self._cond:
+            target = self._written
+            self._dirty_since = None
+        self._fsync_upto(target)
+
+    def request_sync(self) -> None:
+        """fsync soon: at once on the syncer thread in the background mode (leaving insert
+        mode calls this), else now on the calling thread."""
+        if not self._background:
+            self.sync()
             return
-        self._dirty_since = None
+        if self.error is not None:
+            return
+        with self._cond:
+            if self._synced >= self._written:
+                return
+            self._start_syncer()
+            self._urgent = True
+            self._cond.notify()
+
+    def wait_synced(self, timeout: float = 5.0) -> bool:
+        """Block until everything written so far is fsynced (True), the journal stopped on
+        an error or `timeout` passed (False). For tests and shutdown."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            target = self._written
+            while self._synced < target:
+                left = deadline - time.monotonic()
+                if self.error is not None or left <= 0:
+                    return False
+                if not self._background:
+                    break
+                self._urgent = True
+                self._cond.notify_all()
+                self._cond.wait(min(left, 0.05))
+        if self._synced < target:
+            self.sync()
+        return self.error is None and self._synced >= target
+
+    def _fsync_upto(self, target: int) -> None:
+        """fsync the descriptor; on success records `target` writes as durable."""
+        with self._fd_lock:
+            if self._fd < 0 or self.error is not None:
+                return
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                self._fail(exc)
+                return
+        with self._cond:
+            self._synced = max(self._synced, target)
+            self._cond.notify_all()
+
+    def _start_syncer(self) -> None:
+        """Start the syncer thread if it is not running (caller holds `_cond`)."""
+        if self._syncer is None and not self._stopping:
+            self._syncer = threading.Thread(
+                target=self._sync_loop, name="tinymorph-journal-sync", daemon=True
+            )
+            self._syncer.start()
+
+    def _sync_loop(self) -> None:
+        """Syncer thread: fsync each write at most `interval_s` after it, or at once when
+        asked (`request_sync`)."""
+        while True:
+            with self._cond:
+                while True:
+                    if self._stopping:
+                        return
+                    dirty = self._dirty_since
+                    if self._urgent:
+                        break
+                    if dirty is not None:
+                        left = dirty + self.interval_s - self._clock()
+                        if left <= 0:
+                            break
+                        self._cond.wait(left)
+                    else:
+                        self._cond.wait()
+                self._urgent = False
+                target = self._written
+                self._dirty_since = None
+            self._fsync_upto(target)
+
+    def _stop_syncer(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        syncer = self._syncer
+        if syncer is not None and syncer is not threading.current_thread():
+            syncer.join(timeout=5)
+        with self._cond:
+            self._syncer = None
+            self._stopping = False
 
     @property
     def pending(self) -> bool:
-        """Whether edits are written but not yet fsynced."""
-        return self._dirty_since is not None
+        """Whether edits are written but not yet fsynced (False once the journal stopped)."""
+        return self.error is None and self._synced < self._written
 
     def _checkpoint(self) -> None:
         doc = self._doc
@@ -180,11 +304,15 @@ class Journal:
         data = (json.dumps(header) + "\n").encode("ascii")
         os.write(fd, data)
         os.fsync(fd)
-        os.replace(tmp, self.path)
-        os.close(self._fd)
-        self._fd = fd
+        with self._fd_lock:
+            os.replace(tmp, self.path)
+            os.close(self._fd)
+            self._fd = fd
         self._records = 0
-        self._dirty_since = None
+        with self._cond:
+            self._dirty_since = None
+            self._synced = self._written  # the checkpoint holds everything, fsynced
+            self._cond.notify_all()
 
     def close(self, *, clean: bool) -> None:
         """Stop journalling; a clean close (saved, or quit without changes) removes the file."""
@@ -192,15 +320,17 @@ class Journal:
         if doc is not None:
             doc.remove_listener(self.record)
             self._doc = None
+        self._stop_syncer()
         if self._fd < 0:
             return
-        try:
-            if not clean:
-                os.fsync(self._fd)
-            os.close(self._fd)
-        except OSError:
-            pass
-        self._fd = -1
+        with self._fd_lock:
+            try:
+                if not clean:
+                    os.fsync(self._fd)
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = -1
         if clean:
             try:
                 self.path.unlink()
@@ -213,14 +343,15 @@ class Journal:
         Raises OSError when the journal cannot be rewritten (the caller reports it); a
         journal that had stopped on an error works again once this succeeds.
         """
-        if self._fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = -1
-        paths.ensure_dir(self.path.parent)
-        self._fd = os.open(
-            self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600
-        )
+        with self._fd_lock:
+            if self._fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(self._fd)
+                self._fd = -1
+            paths.ensure_dir(self.path.parent)
+            self._fd = os.open(
+                self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600
+            )
         self._records = 0
         self.error = None
         self._write(
@@ -232,7 +363,8 @@ class Journal:
                 **_owner(),
             }
         )
-        self.sync()
+        self._mark_written()
+        self.request_sync()
 
 
 @dataclass(frozen=True)

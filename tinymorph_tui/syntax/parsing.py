@@ -5,14 +5,17 @@ does not pay for it before the first paint.
 
 Parsing always goes through a read callback with a progress callback: the progress callback
 enforces a deadline (pathological input such as thousands of nested quotes cannot hang a
-thread), and because both callbacks run Python code the interpreter can hand the GIL to the
-UI thread while a worker parses a large chunk.
+thread) and lets the highlighter abandon a parse the moment a key arrives (`cancel`), and
+because both callbacks run Python code the interpreter can hand the GIL to the UI thread
+while a worker parses a large chunk (a plain `parser.parse(bytes)` holds it throughout:
+~0.4 s for 1 MB).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -83,15 +86,27 @@ def _parsers() -> tuple[Parser, Parser]:
     return _local.block, _local.inline
 
 
-def _bounded_parse(parser: Parser, source: bytes, timeout_s: float) -> Tree | None:
+def _bounded_parse(
+    parser: Parser,
+    source: bytes,
+    timeout_s: float,
+    cancel: Callable[[], bool] | None = None,
+) -> Tree | None:
     view = memoryview(source)
     deadline = time.monotonic() + timeout_s
 
     def read(offset: int, _point: Any) -> memoryview:
         return view[offset : offset + _READ_SIZE]
 
-    def progress(_offset: int, _has_error: bool) -> bool:
-        return time.monotonic() > deadline  # True cancels the parse
+    if cancel is None:
+
+        def progress(_offset: int, _has_error: bool) -> bool:
+            return time.monotonic() > deadline  # True cancels the parse
+
+    else:
+
+        def progress(_offset: int, _has_error: bool) -> bool:
+            return cancel() or time.monotonic() > deadline
 
     try:
         return parser.parse(read, progress_callback=progress)
@@ -100,12 +115,17 @@ def _bounded_parse(parser: Parser, source: bytes, timeout_s: float) -> Tree | No
         return None
 
 
-def parse_block(source: bytes, timeout_s: float = BLOCK_PARSE_TIMEOUT_S) -> Tree | None:
-    """Parse a chunk with the block grammar; None when too big or past the deadline."""
+def parse_block(
+    source: bytes,
+    timeout_s: float = BLOCK_PARSE_TIMEOUT_S,
+    cancel: Callable[[], bool] | None = None,
+) -> Tree | None:
+    """Parse a chunk with the block grammar; None when too big, past the deadline, or when
+    `cancel()` turned true while it ran (the caller asks `cancel()` again to tell)."""
     if len(source) > MAX_PARSE_BYTES:
         return None
     block, _ = _parsers()
-    return _bounded_parse(block, source, timeout_s)
+    return _bounded_parse(block, source, timeout_s, cancel)
 
 
 def parse_inline(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,8 @@ from tinymorph_tui.syntax.chunks import (
     split_lines,
     split_text_at,
 )
-from tinymorph_tui.syntax.parsed import ParsedChunk
+from tinymorph_tui.syntax.parsed import ParsedChunk, encode
+from tinymorph_tui.syntax.parsing import parse_block
 from tinymorph_tui.syntax.scopes import Span
 
 
@@ -341,10 +342,22 @@ class ChunkStore:
                 dropped = True
         return dropped
 
-    def parse(self, i: int) -> ParsedChunk:
-        """Parse chunk `i` (worker thread) and store the result."""
+    def parse(self, i: int, cancel: Callable[[], bool] | None = None) -> ParsedChunk | None:
+        """Parse chunk `i` (worker thread) and store the result.
+
+        `cancel` is polled while tree-sitter works; when it turns true the parse is dropped,
+        the chunk stays as it was and None is returned (a key arrived: the worker tries again
+        at the next quiet moment). A parse that times out still gives a (plain) chunk.
+        """
         chunk = self.chunks[i]
-        result = ParsedChunk.parse(chunk.text, prefix_for(chunk.state) if chunk.forced else "")
+        text = chunk.text
+        prefix = prefix_for(chunk.state) if chunk.forced else ""
+        # As ParsedChunk.parse, with the cancel check threaded through.
+        source = encode(prefix + text + "\n")
+        tree = parse_block(source, cancel=cancel)
+        if tree is None and cancel is not None and cancel():
+            return None
+        result = ParsedChunk(chunk.lines, prefix, tree, source)
         chunk.result = result
         chunk.stale = False
         return result

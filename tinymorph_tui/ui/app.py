@@ -26,6 +26,7 @@ from tinymorph_tui.ui.command_line import CmdlineInfo, CommandLine
 from tinymorph_tui.ui.editor_view import EditorView, Ghost
 from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows
 from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
+from tinymorph_tui.ui.textual_keys import split_meta
 
 #: Characters of context before the cursor handed to the hint controller.  The slice starts
 #: at a multiple of PREFIX_QUANTUM so it does not slide with every key (the controller's
@@ -37,7 +38,9 @@ SUFFIX_WINDOW = 2_048
 #: CPython's GIL switch interval while the app runs (see on_mount).
 GIL_SWITCH_INTERVAL_S = 0.0002
 
-#: Longest wait before a change of the hint (a streamed chunk) is drawn: about a frame.
+#: Hint repaints are at least this far apart: the first change after a quiet spell is drawn
+#: at once (leading edge), later ones within this time are merged into one repaint at its
+#: end (a stream sends chunks every few milliseconds; each one need not cost a repaint).
 HINT_REPAINT_S = 0.012
 
 #: Longest wait before new syntax colours are drawn (coalesces the highlighter's updates).
@@ -112,6 +115,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self._main_thread = threading.get_ident()
         self._popup_timer: Any = None
         self._hint_flush: Any = None
+        self._hint_painted_at = 0.0  # perf_counter() of the last hint repaint
+        self._ghost_drawn: Ghost | None = None  # the ghost the view was last given
         self._highlight_flush: Any = None
         self._handling_key = False
         self._last_version = -1
@@ -286,8 +291,20 @@ class TinymorphApp(App[int], inherit_bindings=False):
         except Exception as exc:
             self.call_from_thread(self._set_message, f"model: {exc}", True)
             return
-        if backend is not None:
-            self.call_from_thread(self._set_backend, backend)
+        if backend is None:
+            return
+        self.call_from_thread(self._set_backend, backend)
+        load = getattr(backend, "load_sync", None)
+        if callable(load):
+            # Load the model now, in this worker thread: the status line says "loading…",
+            # then "ready" or why it cannot, from the start instead of at the first hint.
+            if getattr(backend, "on_state", "") is None:
+                # "loading…" shows while it loads (called on the loading thread).
+                backend.on_state = lambda _state: self.call_from_thread(self._update_status)
+            with contextlib.suppress(Exception):  # the status line shows `load_error`
+                load()
+            with contextlib.suppress(RuntimeError):  # the app may be gone by now
+                self.call_from_thread(self.refresh_chrome)
 
     def _set_backend(self, backend: Any) -> None:
         self._backend = backend
@@ -296,22 +313,41 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.refresh_chrome()
 
     def _on_hint_change(self) -> None:
-        """The controller's hint or state changed: repaint soon, at most once a frame
-        (a stream sends chunks every few milliseconds; each one need not cost a repaint)."""
+        """The controller's hint or state changed: repaint at once if no hint repaint
+        happened in the last HINT_REPAINT_S, else once at the end of that time (the first
+        ghost character must not wait a frame; a stream's later chunks are merged)."""
         if threading.get_ident() != self._main_thread:
             self.call_from_thread(self._on_hint_change)
             return
         if self._handling_key:
             return  # the key's own refresh follows at once
-        if self._hint_flush is None:
-            self._hint_flush = self.set_timer(HINT_REPAINT_S, self._flush_hint_change)
+        if self._hint_flush is not None:
+            return  # a repaint is already due: it will show this change too
+        if self._current_ghost() == self._ghost_drawn:
+            # Only the state changed ("thinking…"): the status line, and no repaint of the
+            # text, so the first ghost characters that follow are still drawn at once.
+            self._update_status()
+            return
+        since = time.perf_counter() - self._hint_painted_at
+        if False:
+            self._flush_hint_change()
+        else:
+            self._hint_flush = self.set_timer(HINT_REPAINT_S - since, self._flush_hint_change)
 
     def _flush_hint_change(self) -> None:
         self._hint_flush = None
+        self._hint_painted_at = time.perf_counter()
         self.view.sync()
         self._update_status()
 
     def _ghost(self) -> Ghost | None:
+        """The view's ghost provider: what it is about to draw is remembered."""
+        ghost = self._current_ghost()
+        self._ghost_drawn = ghost
+        return ghost
+
+    def _current_ghost(self) -> Ghost | None:
+        """The hint as the view would draw it now (None: no ghost text)."""
         c = self.controller
         if c is None:
             return None
@@ -397,6 +433,12 @@ class TinymorphApp(App[int], inherit_bindings=False):
     def handle_token(self, token: str) -> None:
         """Feed one key to the engine and update everything that shows its state."""
         ed = self.ed
+        if token.startswith("<M-"):
+            split = split_meta(token, getattr(ed, "keymap", None), getattr(ed, "mode", "normal"))
+            if split is not None:  # Escape typed just before a key: see split_meta
+                for part in split:
+                    self.handle_token(part)
+                return
         version_before = ed.doc.version
         cursor_before = tuple(ed.cursor)
         mode_before = getattr(ed, "mode", "normal")
@@ -444,6 +486,15 @@ class TinymorphApp(App[int], inherit_bindings=False):
         elif event.key == "f1":
             event.stop()
             self.open_help()
+
+    def on_paste(self, event: Any) -> None:
+        """Terminal (bracketed) paste into the text or the command line, as typed text."""
+        if self.screen is not self.view.screen or self.focused not in (None, self.view):
+            return  # a dialog or the steering panel's input has it
+        event.stop()
+        from tinymorph_tui.ui import shell_commands
+
+        shell_commands.paste(self, event.text)
 
     def _complete_cmdline(self, backwards: bool) -> bool:
         ed = self.ed
@@ -556,12 +607,24 @@ class TinymorphApp(App[int], inherit_bindings=False):
             # the status line keeps the short form so the file name stays readable.
             short = (reason or "hints off").split(":", 1)[0]
             return short, False
+        load_state = getattr(backend, "state", None) if backend is not None else None
+        load_error = getattr(backend, "load_error", None) if backend is not None else None
+        if state != "error" and load_state == "error" and isinstance(load_error, str):
+            state, reason = "error", load_error  # the model did not load: say so at once
         if state == "error":
-            return f"model error: {reason}" if reason else "model error", True
+            text = f"model error: {reason}" if reason else "model error"
+            if getattr(self, "_hint_error_said", None) != text:
+                # Said once in the message line too: the status slot may be narrow.
+                self._hint_error_said = text
+                self._set_message(text, True)
+            return text, True
+        self._hint_error_said = None
         name = getattr(backend, "name", "") if backend is not None else ""
         label = {"idle": "ready", "thinking": "thinking…", "streaming": "writing…"}.get(
             state, state
         )
+        if state == "idle" and load_state == "loading":
+            label = "loading…"
         text = f"{name}: {label}" if name else label
         hint = c.hint
         count = getattr(hint, "alternatives_count", 1) if hint is not None else 1
@@ -730,6 +793,9 @@ class TinymorphApp(App[int], inherit_bindings=False):
         """Show the generated key and command help."""
         from tinymorph_tui.ui.help_screen import HelpScreen
 
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 inside the help closes it
+            return
         self.push_screen(HelpScreen(self.ed))
 
     # -- lifecycle --------------------------------------------------------------------

@@ -56,6 +56,21 @@ DEFAULT_SCOPES: dict[str, Style] = {
 }
 
 
+#: The Textual chrome colours of a 16-colour theme (names of the terminal's palette).
+ANSI_CHROME: dict[str, Any] = {
+    "primary": "ansi_blue",
+    "secondary": "ansi_green",
+    "accent": "ansi_magenta",
+    "foreground": "ansi_default",
+    "background": "ansi_default",
+    "surface": "ansi_black",
+    "panel": "ansi_black",
+    "error": "ansi_red",
+    "warning": "ansi_yellow",
+    "success": "ansi_green",
+}
+
+
 class FallbackTheme:
     """A theme made of the defaults above, used until (or when) no theme file loads."""
 
@@ -156,6 +171,12 @@ def textual_theme(theme: Any) -> Any:
     from textual.theme import Theme as TextualTheme
 
     colors = _theme_colors(theme)
+    ansi = bool(getattr(theme, "ansi_only", False))
+    if ansi:
+        # A 16-colour theme follows the terminal's own palette: the chrome uses the ANSI
+        # colour names too, and `ansi=True` makes Textual send ANSI codes instead of its
+        # RGB guesses (and keeps "default" the terminal's own background).
+        colors = {**colors, **ANSI_CHROME}
     text = resolve(theme, "ui.text")
     bg = resolve(theme, "ui.background")
     status = resolve(theme, "ui.statusline")
@@ -180,7 +201,19 @@ def textual_theme(theme: Any) -> Any:
         or (background if background != "ansi_default" else None),
         panel=colors.get("panel") or _hex(status, "bgcolor"),
         dark=dark,
+        ansi=ansi,
+        variables=_ansi_variables(dark) if ansi else {},
     )
+
+
+def _ansi_variables(dark: bool) -> dict[str, str]:
+    """The CSS variables Textual's own ANSI themes set (an ANSI theme needs them)."""
+    try:
+        from textual.theme import BUILTIN_THEMES
+    except ImportError:  # pragma: no cover - another Textual layout
+        return {}
+    builtin = BUILTIN_THEMES.get("ansi-dark" if dark else "ansi-light")
+    return dict(getattr(builtin, "variables", {}) or {})
 
 
 def _is_dark(hex_color: str) -> bool:
@@ -190,3 +223,39 @@ def _is_dark(hex_color: str) -> bool:
     except ValueError:
         return True
     return (0.299 * r + 0.587 * g + 0.114 * b) < 128
+
+
+def shorten_middle(text: str, width: int, *, tail_share: float = 0.6) -> str:
+    """`text` cut to `width` cells by an ellipsis in the middle (as Vim shortens messages).
+
+    The end keeps `tail_share` of the room: a file name or the word "written" at the end of
+    a message is what a reader looks for.  Wide characters count as two cells.
+    """
+    from rich.cells import cell_len
+
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    if width == 1:
+        return "…"
+    room = width - 1
+    tail_room = max(1, int(room * tail_share))
+    head_room = room - tail_room
+    head: list[str] = []
+    used = 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > head_room:
+            break
+        head.append(ch)
+        used += w
+    tail: list[str] = []
+    used_tail = 0
+    for ch in reversed(text):
+        w = cell_len(ch)
+        if used_tail + w > room - used:
+            break
+        tail.append(ch)
+        used_tail += w
+    return "".join(head) + "…" + "".join(reversed(tail))

@@ -201,7 +201,12 @@ class CommandLine(Widget):
             style = (
                 self._style("ui.message.error", "error") if info.is_error else self._style(scope)
             )
-            text.append(info.message, base + style)
+            message = info.message
+            width = self.size.width if self.is_mounted else 0
+            if width > 1 and "\n" not in message:
+                # Too long for the row: cut in the middle as Vim does, so the end stays.
+                message = chrome.shorten_middle(message, width - 1)
+            text.append(message, base + style)
             return text
         mode = SHOWMODE.get(info.mode, "")
         if info.recording:

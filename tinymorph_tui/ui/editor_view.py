@@ -11,7 +11,10 @@ works in O(visible):
   drop the cache entries of the rows they touch (or every row from the edit down when lines
   were added or removed), cursor / selection / search / ghost-text changes drop only the
   rows whose decoration changed, and only the screen rows that changed are repainted;
-* the line-number gutter is joined at paint time, so 'relativenumber' never invalidates text.
+* the line-number gutter is joined at paint time, so 'relativenumber' never invalidates text;
+* a very long line (a 50 MB single line) gets a `LongLineLayout` that reads from the document
+  only the rows on screen (`doc.slice`, never `doc.line`), and without 'wrap' only the
+  characters inside the window are styled and drawn.
 """
 
 from __future__ import annotations
@@ -30,10 +33,20 @@ from textual.widget import Widget
 
 from tinymorph_tui.ui import chrome
 from tinymorph_tui.ui.textual_keys import key_to_token
-from tinymorph_tui.ui.wrap import LineLayout, layout_line
+from tinymorph_tui.ui.wrap import (
+    LONG_COMPLEX_LINE,
+    LONG_LINE,
+    LineLayout,
+    LongLineLayout,
+    is_simple_text,
+    layout_line,
+)
 
 #: Lines scrolled per mouse-wheel notch (Vim's default for the wheel).
 WHEEL_LINES = 3
+
+#: Characters searched on each side of the window for matches on a huge line.
+WINDOW_MATCH_MARGIN = 1_024
 
 VISUAL_MODES = ("visual", "visual_line", "visual_block")
 
@@ -102,7 +115,7 @@ class EditorView(Widget, can_focus=True):
         self._row_ys: dict[int, list[int]] = {}
         self._heights: dict[int, int] = {}
         self._pos_y: dict[tuple[int, int], int] = {}
-        self._layouts: dict[int, LineLayout] = {}
+        self._layouts: dict[int, LineLayout | LongLineLayout] = {}
         self._ghost_layout_key: tuple[int, int, str] | None = None
         self._strips: dict[tuple[int, int, str], Strip] = {}
         self._span_cache: dict[int, list[Any]] = {}
@@ -200,12 +213,23 @@ class EditorView(Widget, can_focus=True):
         )
 
     # -- layout -----------------------------------------------------------------------
-    def layout(self, row: int) -> LineLayout:
+    def layout(self, row: int) -> LineLayout | LongLineLayout:
         """The soft-wrap layout of logical `row` (cached until the row is edited)."""
         lay = self._layouts.get(row)
         if lay is None:
             width, ts, wrap, lbr = self._layout_opts()
-            text = self.ed.doc.line(row)
+            doc = self.ed.doc
+            n = doc.line_length(row)
+            text = doc.line(row) if n <= LONG_LINE else ""
+            if n > LONG_LINE or (n > LONG_COMPLEX_LINE and not is_simple_text(text)):
+                # Exact layout would cost seconds: rows of fixed width, read on demand.
+                def fetch(a: int, b: int, row: int = row) -> str:
+                    base = doc.line_start(row)  # looked up per call: earlier rows may change
+                    return doc.slice(base + a, base + b)
+
+                lay = LongLineLayout(fetch, n, width, tabstop=ts, wrap=wrap)
+                self._layouts[row] = lay
+                return lay
             ghost = self._ghost
             if ghost is not None and ghost.row == row and ghost.lines and ghost.lines[0]:
                 # The inline part of a hint pushes the rest of the line right (and may wrap).
@@ -213,6 +237,16 @@ class EditorView(Widget, can_focus=True):
             lay = layout_line(text, width, tabstop=ts, wrap=wrap, linebreak=lbr)
             self._layouts[row] = lay
         return lay
+
+    def _long_row(self, row: int) -> bool:
+        """Whether `row` is laid out as a LongLineLayout (no inline ghost text there)."""
+        doc = self.ed.doc
+        if not 0 <= row < doc.line_count:
+            return False
+        n = doc.line_length(row)
+        if n <= LONG_COMPLEX_LINE:
+            return False
+        return n > LONG_LINE or not is_simple_text(doc.line(row))
 
     def _doc_col_to_layout(self, row: int, col: int) -> int:
         """Map a document column to the layout column (ghost text shifts columns after it)."""
@@ -225,8 +259,28 @@ class EditorView(Widget, can_focus=True):
         n = self.layout(row).height
         ghost = self._ghost
         if ghost is not None and ghost.row == row:
-            n += len(ghost.lines) - 1
+            n += len(self._ghost_rows())
         return n
+
+    def _ghost_rows(self) -> list[tuple[int, LineLayout, int]]:
+        """The screen rows of a hint's further lines: (hint line, its layout, wrap row).
+
+        With 'wrap' they wrap like text (a long hint line is not cut at the window's edge).
+        """
+        ghost = self._ghost
+        if ghost is None or len(ghost.lines) < 2:
+            return []
+        opts = self._layout_opts()
+        cached = self._last.get("ghost_rows")
+        if cached is not None and cached[0] == (ghost, opts):
+            return cached[1]
+        width, ts, wrap, lbr = opts
+        rows: list[tuple[int, LineLayout, int]] = []
+        for k in range(1, len(ghost.lines)):
+            lay = layout_line(ghost.lines[k], width, tabstop=ts, wrap=wrap, linebreak=lbr)
+            rows.extend((k, lay, s) for s in range(max(1, lay.height)))
+        self._last["ghost_rows"] = ((ghost, opts), rows)
+        return rows
 
     def _build_display(self, top: int, top_seg: int, height: int) -> list[DisplayRow]:
         out: list[DisplayRow] = []
@@ -244,7 +298,7 @@ class EditorView(Widget, can_focus=True):
                 seg += 1
             if ghost is not None and ghost.row == row:
                 k = max(1, seg - lay.height + 1)
-                while k < len(ghost.lines) and len(out) < height:
+                while k <= len(self._ghost_rows()) and len(out) < height:
                     out.append(DisplayRow(row, k, "ghost"))
                     k += 1
             row += 1
@@ -321,6 +375,13 @@ class EditorView(Widget, can_focus=True):
                 if excess > 0:
                     # The cursor's own line is taller than the window: start inside it.
                     top_seg = min(seg, top_seg + excess)
+        if top == row:
+            # The window starts in the cursor's line (a line taller than the window, as a
+            # huge single line is): _back() snaps to line starts, so keep the cursor inside.
+            if seg - top_seg > height - 1 - so:
+                top_seg = max(0, seg - (height - 1 - so))
+            elif seg < top_seg:
+                top_seg = max(0, seg - so)
         self._top_seg = top_seg
         if getattr(self.ed, "top_row", None) != top:
             try:
@@ -360,9 +421,9 @@ class EditorView(Widget, can_focus=True):
         self.post_message(self.Scrolled())
 
     def _set_cursor(self, row: int, col: int) -> None:
-        line = self.ed.doc.line(row)
+        n = self.ed.doc.line_length(row)
         mode = getattr(self.ed, "mode", "normal")
-        limit = len(line) if mode in ("insert", "replace") else max(0, len(line) - 1)
+        limit = n if mode in ("insert", "replace") else max(0, n - 1)
         self.ed.cursor = (row, max(0, min(col, limit)))
 
     # -- state sync -------------------------------------------------------------------
@@ -407,6 +468,8 @@ class EditorView(Widget, can_focus=True):
         count = ed.doc.line_count
         self._update_gutter(count, width)
         ghost = self.ghost_provider() if getattr(ed, "mode", "") in ("insert", "replace") else None
+        if ghost is not None and self._long_row(ghost.row):
+            ghost = None  # a huge line is laid out from the document alone
         matches: dict[int, list[tuple[int, int]]] = last.setdefault("matches", {})
         if self._shift_from is not None:
             start = self._shift_from
@@ -663,20 +726,27 @@ class EditorView(Widget, can_focus=True):
                 width,
             )
         if d.kind == "ghost":
-            ghost = self._ghost
-            text = ghost.lines[d.seg] if ghost and d.seg < len(ghost.lines) else ""
-            lay = layout_line(text, width, tabstop=int(self._opt("tabstop", 8)), wrap=False)
+            rows = self._ghost_rows()
+            if not 1 <= d.seg <= len(rows):
+                return Strip([Segment(" " * width, base)], width)
+            _line, glay, gseg = rows[d.seg - 1]
+            gstart, gend = glay.row_span(gseg)
             style = base + self._style("ui.virtual.ghost.lines", "ui.virtual.ghost")
             if not _theme_has(self.theme_obj, "ui.virtual.ghost.lines"):
                 style = style + Style(dim=True)  # further hint lines are dimmer than the first
-            return self._segments_to_strip(lay, 0, [style] * len(text), base, width)
+            return self._segments_to_strip(
+                glay, gseg, [style] * (gend - gstart), base, width, span=(gstart, gend)
+            )
         lay = self.layout(d.row)
-        start, end = lay.rows[d.seg] if d.seg < lay.height else (0, 0)
+        start, end = lay.row_span(d.seg)
+        if not self._opt("wrap", True):
+            # Only the characters inside the window: a long line is never styled whole.
+            start, end = lay.visible(d.seg, self._leftcol, self._leftcol + width)
         styles = self._char_styles(d.row, lay, start, end, base)
         eol = None
         if d.seg == lay.height - 1 and self._newline_selected(d.row):
             eol = base + self._style("ui.selection")
-        return self._segments_to_strip(lay, d.seg, styles, base, width, eol)
+        return self._segments_to_strip(lay, d.seg, styles, base, width, eol, span=(start, end))
 
     def _newline_selected(self, row: int) -> bool:
         """Whether the visual selection covers the end of `row` (drawn as one cell, as Vim)."""
@@ -690,28 +760,31 @@ class EditorView(Widget, can_focus=True):
             return True
         if kind in ("block", "visual_block", "\x16", "<C-v>"):
             return False
-        return row < r1 or c1 >= len(self.ed.doc.line(row))
+        return row < r1 or c1 >= self.ed.doc.line_length(row)
 
     def _segments_to_strip(
         self,
-        lay: LineLayout,
+        lay: LineLayout | LongLineLayout,
         seg: int,
         styles: list[Style],
         base: Style,
         width: int,
         eol: Style | None = None,
+        span: tuple[int, int] | None = None,
     ) -> Strip:
-        start, end = lay.rows[seg] if seg < lay.height else (0, 0)
-        text = lay.text
+        start, end = span if span is not None else lay.row_span(seg)
+        text, xs, widths = lay.cells(start, end)
         segments: list[Segment] = []
         run: list[str] = []
         run_style: Style | None = None
         used = 0
         wrap = bool(self._opt("wrap", True))
-        for i in range(start, end):
-            ch = text[i]
-            w = lay.widths[i]
-            if not wrap and lay.xs[i] + w > self._leftcol + width:
+        # Without 'wrap' the strip starts at the first character drawn, not the row start.
+        x0 = xs[0] if (not wrap and end > start) else 0
+        for k in range(end - start):
+            ch = text[k]
+            w = widths[k]
+            if not wrap and xs[k] + w > self._leftcol + width:
                 break
             if ch == "\t":
                 piece = " " * w
@@ -721,7 +794,7 @@ class EditorView(Widget, can_focus=True):
                 piece = ""
             else:
                 piece = ch
-            style = styles[i - start]
+            style = styles[k]
             if style is not run_style and style != run_style:
                 if run:
                     segments.append(Segment("".join(run), run_style))
@@ -736,12 +809,9 @@ class EditorView(Widget, can_focus=True):
         if extra is not None and used < width:
             segments.append(Segment(" ", extra))
             used += 1
-        if not wrap and self._leftcol:
-            return (
-                Strip(segments)
-                .crop(self._leftcol, self._leftcol + width)
-                .adjust_cell_length(width, base)
-            )
+        if not wrap and (self._leftcol or x0):
+            left = self._leftcol - x0
+            return Strip(segments).crop(left, left + width).adjust_cell_length(width, base)
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, width).crop(0, width) if used > width else Strip(segments, width)
@@ -771,21 +841,27 @@ class EditorView(Widget, can_focus=True):
             return True
         return focused is None or focused is self
 
-    def _cursor_after_end(self, lay: LineLayout, seg: int, end: int) -> Style | None:
+    def _cursor_after_end(
+        self, lay: LineLayout | LongLineLayout, seg: int, end: int
+    ) -> Style | None:
         if not self._cursor_visible():
             return None
         row, col = self._cursor_pos()
         if self._layouts.get(row) is not lay:
             return None
+        ghost = self._ghost
+        if ghost is not None and ghost.row == row and ghost.lines and ghost.lines[0]:
+            if col == ghost.col:
+                return None  # drawn on the hint's first character (see _char_styles)
         lcol = self._doc_col_to_layout(row, col)
-        if lcol < len(lay.text) or seg != lay.height - 1:
+        if lcol < lay.length or seg != lay.height - 1 or end < lay.length:
             return None
-        if lay.text and lay.xs[-1] + lay.widths[-1] >= lay.width:
+        if lay.wrap and lay.length and lay.end_x(seg) >= lay.width:
             return None  # the row is full: the cursor is drawn on the last cell instead
         return self._cursor_style()
 
     def _char_styles(
-        self, row: int, lay: LineLayout, start: int, end: int, base: Style
+        self, row: int, lay: LineLayout | LongLineLayout, start: int, end: int, base: Style
     ) -> list[Style]:
         """The style of each character start..end of a layout row (all decorations applied)."""
         n = end - start
@@ -829,7 +905,7 @@ class EditorView(Widget, can_focus=True):
             kind, (r0, c0), (r1, c1) = visual
             if (r0, c0) > (r1, c1):
                 (r0, c0), (r1, c1) = (r1, c1), (r0, c0)
-            line_len = len(lay.text) - glen
+            line_len = lay.length - glen
             if kind in ("line", "visual_line", "V"):
                 lo, hi = 0, max(line_len, 1)
             elif kind in ("block", "visual_block", "\x16", "<C-v>"):
@@ -852,9 +928,9 @@ class EditorView(Widget, can_focus=True):
                 lcol = self._doc_col_to_layout(row, ccol) if not (glen and ccol == gcol) else gcol
                 if start <= lcol < end:
                     styles[lcol - start] = styles[lcol - start] + self._cursor_style()
-                elif lcol >= end and lcol >= len(lay.text) and end == len(lay.text) and end > start:
-                    last = lay.xs[end - 1] + lay.widths[end - 1]
-                    if last >= lay.width and lcol == len(lay.text):
+                elif lcol >= end and lcol >= lay.length and end == lay.length and end > start:
+                    last = lay.end_x(lay.height - 1)
+                    if lay.wrap and last >= lay.width and lcol == lay.length:
                         styles[end - 1 - start] = styles[end - 1 - start] + self._cursor_style()
         return styles
 
@@ -908,6 +984,9 @@ class EditorView(Widget, can_focus=True):
         key = self._last.get("search")
         if key is None:
             return []
+        lay = self._layouts.get(row)
+        if isinstance(lay, LongLineLayout):
+            return self._window_matches(row, lay, key)
         cache: dict[int, list[tuple[int, int]]] = self._last.setdefault("matches", {})
         if row in cache:
             return cache[row]
@@ -920,6 +999,40 @@ class EditorView(Widget, can_focus=True):
         except Exception:
             found = []
         cache[row] = found
+        return found
+
+    def _window_matches(self, row: int, lay: LongLineLayout, key: Any) -> list[tuple[int, int]]:
+        """Search matches of a huge line, looked for only in the part on screen (plus a
+        margin, so a match crossing the window's edge is still found): the whole line may
+        hold millions of them."""
+        segs = [d.seg for d in self._display if d.row == row and d.kind == "text"]
+        if not segs:
+            return []
+        if lay.wrap:
+            a, b = lay.row_span(min(segs))[0], lay.row_span(max(segs))[1]
+        else:
+            a, b = lay.visible(0, self._leftcol, self._leftcol + self._text_width)
+        a0, b0 = max(0, a - WINDOW_MATCH_MARGIN), min(lay.length, b + WINDOW_MATCH_MARGIN)
+        cached = self._last.get("window_matches")
+        if cached is not None and cached[0] == (row, lay, a0, b0, key):
+            return cached[1]
+        found: list[tuple[int, int]] = []
+        try:
+            from tinymorph_tui.core import search
+
+            if key[0] == "inc":
+                cmdline = key[1]
+                pattern = search.parse_search(cmdline[1:], cmdline[0])[0] or cmdline[1:]
+            else:
+                pattern = key[1]
+            compiled = search.compile_for(self.ed, pattern)
+            window = _OneLine(lay.fetch(a0, b0))
+            found = [
+                (s + a0, e + a0) for (_r, s, e) in search.matches_in_rows(window, compiled, 0, 1)
+            ]
+        except Exception:  # an unfinished or bad pattern draws no matches
+            found = []
+        self._last["window_matches"] = ((row, lay, a0, b0, key), found)
         return found
 
     # -- input ------------------------------------------------------------------------
@@ -1054,6 +1167,26 @@ class EditorView(Widget, can_focus=True):
         self._last["curswant_x"] = want
         self._last["curswant_at"] = tuple(self.ed.cursor)
         return True
+
+
+class _OneLine:
+    """A piece of a huge line posing as a one-line document, for `search.matches_in_rows`."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self.line_count = 1
+
+    def line(self, _i: int) -> str:
+        return self._text
+
+    def line_start(self, _i: int) -> int:
+        return 0
+
+    def text(self) -> str:
+        return self._text
+
+    def position_of(self, offset: int) -> tuple[int, int]:
+        return 0, offset
 
 
 def _highlight_suspended(ed: Any) -> bool:

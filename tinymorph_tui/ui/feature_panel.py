@@ -122,6 +122,7 @@ class FeaturePanel(Widget, can_focus=True):
         self.choices: list[str] = []
         self.choice = 0
         self.message = ""
+        self._remote_loading = False  # GET /v1/features in flight (a remote server)
         # A prefilled value prompt: the first typed character replaces the text.
         self._fresh = False
 
@@ -138,6 +139,31 @@ class FeaturePanel(Widget, can_focus=True):
     @catalog.setter
     def catalog(self, value: FeatureCatalog | None) -> None:
         self._catalog, self._catalog_resolved = value, True
+
+    def on_mount(self) -> None:
+        """With a remote tinymorph server, list its features (GET /v1/features)."""
+        if self._catalog is None and _is_remote(self._backend):
+            self._catalog_resolved = True
+            self._remote_loading = True
+            self.message = "asking the server for its features…"
+            self.run_worker(self._load_remote_catalog(), exclusive=True, group="catalog")
+
+    async def _load_remote_catalog(self) -> None:
+        """Worker: fetch the server's catalog; the server steers with its own vectors."""
+        from tinymorph_tui.steering.remote_catalog import fetch_remote_catalog
+
+        try:
+            catalog = await fetch_remote_catalog(self._backend)
+        except FeatureError as exc:
+            self.message = f"no features to add: {exc}"
+        except Exception as exc:  # a bad server must never break the panel
+            self.message = f"no features to add: {type(exc).__name__}: {exc}"
+        else:
+            self.message = "" if len(catalog) else "the server lists no features"
+            self.set_catalog(catalog)  # type: ignore[arg-type]
+        finally:
+            self._remote_loading = False
+        self.refresh()
 
     @property
     def steering(self) -> dict[str, float]:
@@ -281,7 +307,13 @@ class FeaturePanel(Widget, can_focus=True):
             self._fresh = True
         elif mode == "search":
             if self.catalog is None:
-                self.mode, self.message = "list", "no model: no features to add"
+                if getattr(self, "_remote_loading", False):
+                    self.mode, self.message = "list", "still asking the server for its features…"
+                elif not (self.message or "").startswith("no features to add"):
+                    self.mode, self.message = "list", "no model: no features to add"
+                else:
+                    self.mode = "list"
+                self.refresh()
                 return
             self.choices = self._search_choices()
         elif mode == "preset_pick":
@@ -479,6 +511,13 @@ class FeaturePanel(Widget, can_focus=True):
     def has_focus_within_or_self(self) -> bool:
         """True when the panel has the keyboard focus (the cursor row is drawn reversed)."""
         return self.has_focus
+
+
+def _is_remote(backend: Any) -> bool:
+    """A backend that talks to a server (its catalog is fetched, not opened from a file)."""
+    return backend is not None and callable(getattr(backend, "_http", None)) and bool(
+        getattr(backend, "url", "")
+    )
 
 
 def _catalog_of(backend: Any) -> FeatureCatalog | None:

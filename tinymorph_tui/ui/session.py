@@ -6,10 +6,15 @@
 * loads command-line and search history into the engine and appends each new entry;
 * restores registers from the last session (like Neovim's shada) and saves them on quit;
 * logs hint events (shown / accepted / dismissed, with their steering) for `tinymorph stats`;
-* keeps a recovery journal of the buffer: every edit written at once, fsynced by `tick()`
-  (an app timer, twice a second) and on leaving insert mode, rebased after each save,
-  removed on a clean quit; a journal left by a crash is offered back (recover / open as on
-  disk / show the difference), or replayed at once with `tinymorph --recover FILE`.
+* keeps a recovery journal of the buffer: every edit written at once, fsynced within
+  `journal_interval_s` and on leaving insert mode by the journal's own syncer thread (an
+  fsync takes ~16 ms: never on the keystroke path), rebased after each save, removed on a
+  clean quit; a journal left by a crash is offered back (recover / open as on disk / show
+  the difference), or replayed at once with `tinymorph --recover FILE`.
+
+The engine calls `on_editor_change` after nearly every key, so it does only what the key
+can have changed: in insert mode nothing can save, rename or add history (`<C-o>:w` is
+noticed by the next `tick`, twice a second), so only a journal error is looked at.
 
 Nothing here may stop the editor: a broken database, a full disk or an unwritable data
 folder costs the feature, never the text, and the message line says what happened.
@@ -30,6 +35,8 @@ from tinymorph_tui.state.store import Position, Store, open_store
 TICK_S = 0.5
 #: Registers restored on start; ":" and "/" are the engine's own (last command, last search).
 _RESTORED_SPECIAL = (":", "/")
+#: Registers larger than this are not saved across sessions (Vim's 'viminfo' s10).
+MAX_SAVED_REGISTER_BYTES = 10 * 1024
 
 
 class Session:
@@ -189,12 +196,30 @@ class Session:
                 aside = recovery.set_aside(doc.path)
                 self._attach_journal(doc)
                 self.say(f"opened as on disk; the recovery journal is kept as {aside}")
+            view = getattr(self.app, "view", None)
+            if view is not None and hasattr(view, "invalidate"):
+                # The dialog covered the view while the text was replaced: the partial
+                # repaints asked for then were lost, so the whole view is drawn again.
+                view.invalidate()
+                with contextlib.suppress(Exception):
+                    self.app.call_after_refresh(view.refresh)
             refresh = getattr(self.app, "refresh_chrome", None)
             if callable(refresh):
                 refresh()
 
         screen = RecoveryScreen(name, info.edits, info.modified, diff)
-        self.app.push_screen(screen, chosen)
+
+        def push() -> None:
+            if not self.closed and self.app.ed.doc is doc:
+                self.app.push_screen(screen, chosen)
+
+        # Asked after the first paint: a screen pushed during on_mount could take keys
+        # before it was ever drawn.
+        later = getattr(self.app, "call_after_refresh", None)
+        if callable(later) and getattr(self.app, "is_running", False):
+            later(push)
+        else:
+            push()
 
     def _apply_recovery(self, doc: Any, text: str) -> None:
         """Replace the buffer by the recovered text (one undo step; the buffer is modified)."""
@@ -210,7 +235,7 @@ class Session:
         finally:
             doc.end_group(cursor)
         if self.journal is not None:
-            self.journal.sync()
+            self.journal.request_sync()
         ed.cursor = cursor  # the setter clamps to the recovered text
         self.say(f"recovered unsaved changes of {doc.path}; :w to keep them")
 
@@ -222,7 +247,9 @@ class Session:
             return
         try:
             self.journal = recovery.Journal.attach(
-                doc, interval_s=float(self._config("state", "journal_interval_s", 1.0))
+                doc,
+                interval_s=float(self._config("state", "journal_interval_s", 1.0)),
+                background=True,  # fsyncs on the journal's thread, off the keystroke path
             )
         except OSError as exc:
             self.journal = None
@@ -294,12 +321,20 @@ class Session:
     def on_editor_change(self, ed: Any) -> None:
         """Engine listener: mode changes, saves, new history entries, new documents."""
         mode = getattr(ed, "mode", "normal")
-        if self._mode in ("insert", "replace") and mode not in ("insert", "replace"):
+        typing = mode in ("insert", "replace")
+        if typing and self._mode == mode and ed.doc is self._doc:
+            # A key typed in insert mode: nothing below can have changed (see the module
+            # docstring); the journal's thread keeps its fsync deadline by itself. A write
+            # error (a full disk) is said at once, though.
+            self._report_journal_error()
+            return
+        if self._mode in ("insert", "replace") and not typing:
             if self.journal is not None:
-                self.journal.sync()  # leaving insert mode: the words are on disk now
+                self.journal.request_sync()  # leaving insert mode: on disk in a moment
         self._mode = mode
         self._follow_document()
-        self._append_history()
+        if not typing:
+            self._append_history()
         self._report_journal_error()
 
     def tick(self) -> None:
@@ -375,7 +410,11 @@ class Session:
         rows = []
         for name in regs.names():
             entry = regs.get_entry(name)
-            if entry is not None:
+            # Like Vim's 'viminfo' s10: a register over 10 KiB (a `dG` of a whole book) is
+            # not written on every quit.
+            if entry is not None and len(entry.text.encode("utf-8", "surrogatepass")) <= (
+                MAX_SAVED_REGISTER_BYTES
+            ):
                 rows.append((name, entry.text, entry.kind))
         self._store_call(self.store.save_registers, rows)
 

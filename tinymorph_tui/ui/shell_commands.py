@@ -45,6 +45,99 @@ def insert_text(ed: Any, text: str) -> None:
         ed.cursor = new
 
 
+#: Options a bracketed paste runs without, as Vim's 'paste': the text arrives as written.
+_PASTE_OFF: dict[str, Any] = {"autoindent": False, "textwidth": 0, "wrapmargin": 0}
+
+
+def paste(app: TinymorphApp, text: str) -> None:
+    """A terminal (bracketed) paste, as Vim 9 takes one (`:help xterm-bracketed-paste`).
+
+    Insert and Replace mode: the text goes in as typed, literally ("<" is "<", a tab is a
+    tab, a newline breaks the line) without autoindent or 'textwidth' wrapping, so pasted
+    text arrives exactly as copied; the hint keys (<Tab>, <C-e>...) are never triggered.
+    Normal mode: inserted before the cursor as `i`, the text, <Esc> would (one undo step).
+    Visual mode: replaces the selection.  The command line: inserted there (newlines become
+    spaces: a command line is one line).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text:
+        return
+    ed = app.ed
+    mode = getattr(ed, "mode", "normal")
+    if mode == "command":
+        for ch in text.replace("\n", " "):
+            app.handle_token(ch if ch.isprintable() else " ")
+        return
+    if mode in ("visual", "visual_line", "visual_block"):
+        app.handle_token("c")
+    elif mode not in ("insert", "replace"):
+        app.handle_token("i")
+    if getattr(ed, "mode", "") not in ("insert", "replace") or getattr(ed, "insert", None) is None:
+        return  # e.g. a read-only buffer refused to enter insert mode
+    from tinymorph_tui.core import insert as insert_mode
+
+    version_before = ed.doc.version
+    cursor_before = tuple(ed.cursor)
+    mode_before = ed.mode
+    options = ed.options
+    saved = {}
+    for name, value in _PASTE_OFF.items():
+        try:
+            saved[name] = options[name]
+            options[name] = value
+        except (KeyError, ValueError):
+            continue
+    try:
+        insert_mode.insert_text(ed, ed.insert, text, literal=True)
+    finally:
+        for name, value in saved.items():
+            options[name] = value
+    if hasattr(ed, "scroll_to_cursor"):
+        ed.scroll_to_cursor()
+    if mode not in ("insert", "replace"):
+        app.handle_token("<Esc>")  # back to where the paste started, as Vim does
+        return
+    app._notify_controller("", version_before, cursor_before, mode_before)
+    app.refresh_chrome()
+
+
+#: What CTRL-C in Normal mode says (Vim's words, for this editor).
+QUIT_HINT = "Type  :qa!  and press <Enter> to abandon all changes and exit tinymorph"
+
+_VISUAL_MODES = ("visual", "visual_line", "visual_block")
+
+
+def _clear_message_on_visual() -> Any:
+    """An engine listener: entering Visual mode clears the message line, as Vim does when
+    it shows "-- VISUAL --" (the last message would otherwise hide the mode)."""
+    last = {"mode": ""}
+
+    def listener(ed: Any) -> None:
+        mode = getattr(ed, "mode", "")
+        if mode != last["mode"]:
+            if mode in _VISUAL_MODES and last["mode"] not in _VISUAL_MODES and ed.message:
+                ed.set_message("")
+            last["mode"] = mode
+
+    return listener
+
+
+def redraw_screen(app: TinymorphApp) -> None:
+    """CTRL-L: forget every cached line, repaint the whole terminal, clear the message."""
+    ed = app.ed
+    set_message = getattr(ed, "set_message", None)
+    if callable(set_message):
+        set_message("")
+    else:
+        ed.message = ""
+    view = getattr(app, "view", None)
+    if view is not None:
+        view.invalidate()
+        view.refresh()
+    app.refresh_chrome()
+    app.screen.refresh()
+
+
 def register(app: TinymorphApp, ed: Any) -> None:
     """Register the shell's command ids on `ed.commands` and bind their default keys."""
 
@@ -105,6 +198,20 @@ def register(app: TinymorphApp, ed: Any) -> None:
         app.open_help()
         return True
 
+    def redraw(ed: Any, count: int | None = None) -> bool:
+        """Clear and redraw the screen (CTRL-L); the message line is cleared too."""
+        redraw_screen(app)
+        return True
+
+    def interrupt(ed: Any, count: int | None = None) -> bool:
+        """CTRL-C with nothing pending: say how to quit, as Vim does (else cancel)."""
+        if getattr(ed, "pending_keys", ""):
+            return False  # the key keeps its meaning: cancel the pending command
+        ed.set_message(QUIT_HINT)
+        if hasattr(ed, "beep"):
+            ed.beep()
+        return True
+
     def screen_move(delta: int) -> Any:
         def run(ed: Any, count: int | None = None) -> bool:
             # The view knows the real wrap ('linebreak', wide characters, tabs), so gj / gk
@@ -130,10 +237,15 @@ def register(app: TinymorphApp, ed: Any) -> None:
         ("hint-stats-toggle", toggle_stats, toggle_stats.__doc__ or ""),
         ("steering-panel-toggle", toggle_panel, toggle_panel.__doc__ or ""),
         ("help", open_help, open_help.__doc__ or ""),
+        ("redraw", redraw, redraw.__doc__ or ""),
+        ("interrupt-hint", interrupt, interrupt.__doc__ or ""),
     ]
     for cid, fn, doc in specs:
         ed.commands.register(cid, fn, doc)
     bind_shell_keys(ed)
+    add_listener = getattr(ed, "add_listener", None)
+    if callable(add_listener):
+        add_listener(_clear_message_on_visual())
 
 
 def bind_shell_keys(ed: Any, path: Path | None = None) -> list[str]:

@@ -6,6 +6,7 @@ only when the text changes, so typing costs one short string compare.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,52 @@ def ruler_percentage(top: int, bottom: int, count: int) -> str:
     return f"{above * 100 // (above + below)}%"
 
 
+def shorten_end(text: str, width: int) -> str:
+    """`text` cut to `width` cells, an ellipsis marking the cut."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    out = Text(text)
+    out.truncate(width, overflow="ellipsis")
+    return out.plain
+
+
+_STAT_RE = re.compile(r"TTFT (?P<ttft>[\d.]+) ms|(?P<tps>[\d.]+) tok/s")
+
+
+def _compact_stats(stats: str) -> str:
+    """ "TTFT 120 ms · 35.2 tok/s · 12 tok · 0 cached" -> "120ms 35t/s" (a narrow screen)."""
+    parts = []
+    for match in _STAT_RE.finditer(stats):
+        if match.group("ttft"):
+            parts.append(f"{match.group('ttft')}ms")
+        else:
+            parts.append(f"{float(match.group('tps')):.0f}t/s")
+    return " ".join(parts)
+
+
+def hint_forms(hint: str, error: bool = False) -> list[str]:
+    """The hint state's text from the longest form to the shortest, for a narrow screen.
+
+    "local:m.gguf: writing… · TTFT 80 ms · 31.0 tok/s · 9 tok" -> the same with compact
+    stats ("80ms 31t/s"), then without stats, then the state alone ("writing…").  An error
+    keeps its words: its reason is what the writer needs.
+    """
+    forms = [hint]
+    base, sep, stats = hint.partition(" · ")
+    if sep:
+        compact = _compact_stats(stats)
+        if compact:
+            forms.append(f"{base} · {compact}")
+        forms.append(base)
+    if not error:
+        _head, sep, state = base.rpartition(": ")
+        if sep and state:
+            forms.append(state)
+    return forms
+
+
 class StatusLine(Widget):
     """One-row status line below the text."""
 
@@ -97,46 +144,55 @@ class StatusLine(Widget):
         return chrome.resolve(self.theme_obj, *scopes)
 
     def build(self, width: int) -> Text:
-        """The status line as styled text `width` cells wide."""
+        """The status line as styled text `width` cells wide.
+
+        Mode, position and the hint state (an error above all) always stay; when the
+        screen is narrow the hint state takes a shorter form, the steering summary goes,
+        and the file name is shortened in the middle (its end, the name itself, stays).
+        """
         info = self.info
         base = self._style("ui.statusline")
         label, scope = MODE_LABELS.get(info.mode, (info.mode.upper(), "ui.statusline.normal"))
-        left = Text(no_wrap=True, overflow="ellipsis")
-        left.append(f" {label} ", base + self._style(scope))
         flags = (" [+]" if info.modified else "") + (" [RO]" if info.readonly else "")
-        # A long path keeps its end (the file name) and loses its start, as Vim shortens.
-        room = max(8, width // 2 - cell_len(label) - len(flags) - 4)
-        name = info.name if cell_len(info.name) <= room else "…" + info.name[-(room - 1) :]
-        left.append(f" {name}{flags} ", base)
-        if info.pending:
-            left.append(f" {info.pending} ", base + Style(bold=True))
+        pending = f" {info.pending} " if info.pending else ""
         pct = ruler_percentage(info.top_row, info.bottom_row, info.line_count)
-        ruler = Text(no_wrap=True)
-        ruler.append(f" {info.row + 1}:{info.col + 1} ", base)
-        ruler.append(f" {pct:>3} ", base + self._style(scope))
-        # Optional parts, most important first; each is shown only while it fits, so the
-        # mode, the file name and the position are never pushed off a narrow screen.
-        optional: list[Text] = []
+        position = f" {info.row + 1}:{info.col + 1} "
+        ruler_pct = f" {pct:>3} "
+        avail = width - cell_len(f" {label} ") - cell_len(pending)
+        avail -= cell_len(position) + cell_len(ruler_pct)
+        # The name keeps at least this much (an error may take it down to a few cells).
+        name_min = min(cell_len(info.name), 10) + len(flags) + 2
+        hint = ""
         if info.hint:
-            hint_scope = "ui.statusline.error" if info.hint_error else "ui.statusline.hint"
-            optional.append(Text(f" {info.hint} ", base + self._style(hint_scope)))
-        if info.steering:
-            optional.append(Text(f" {info.steering} ", base + self._style("ui.statusline.hint")))
-        for item in info.extra:
-            optional.append(Text(f" {item} ", base))
-        used = cell_len(left.plain) + cell_len(ruler.plain)
-        shown: list[Text] = []
-        for part in optional:
-            if used + cell_len(part.plain) <= width:
-                shown.append(part)
-                used += cell_len(part.plain)
+            reserve = min(name_min, 4) if info.hint_error else name_min
+            room = avail - reserve - 2
+            forms = hint_forms(info.hint, info.hint_error)
+            hint = next((f for f in forms if cell_len(f) <= room), "")
+            if not hint and room >= (1 if info.hint_error else 4):
+                hint = shorten_end(forms[-1], room)
+            if hint:
+                avail -= cell_len(hint) + 2
+        extras: list[str] = []
+        for item in (info.steering, *info.extra):
+            if item and cell_len(item) + 2 <= avail - name_min:
+                extras.append(item)
+                avail -= cell_len(item) + 2
+        name = chrome.shorten_middle(info.name, max(1, avail - len(flags) - 2))
+
+        left = Text(no_wrap=True)
+        left.append(f" {label} ", base + self._style(scope))
+        left.append(f" {name}{flags} ", base)
+        if pending:
+            left.append(pending, base + Style(bold=True))
         right = Text(no_wrap=True)
-        for part in reversed(shown):
-            right.append_text(part)
-        right.append_text(ruler)
-        room = width - cell_len(right.plain)
-        if cell_len(left.plain) > room:
-            left.truncate(max(0, room), overflow="ellipsis")
+        if hint:
+            hint_scope = "ui.statusline.error" if info.hint_error else "ui.statusline.hint"
+            right.append(f" {hint} ", base + self._style(hint_scope))
+        for index, item in enumerate(extras):
+            style = base + self._style("ui.statusline.hint") if index == 0 and info.steering else base
+            right.append(f" {item} ", style)
+        right.append(position, base)
+        right.append(ruler_pct, base + self._style(scope))
         gap = max(0, width - cell_len(left.plain) - cell_len(right.plain))
         line = Text(no_wrap=True)
         line.append_text(left)
