@@ -158,6 +158,20 @@ async def bench_tinymorph(path: Path, keys: int) -> dict[str, object]:
             return original(self)
 
         Document.text = counting_text  # type: ignore[method-assign]
+        # Chunk parses the highlighter's worker starts while keys arrive (it should wait
+        # for a pause in the typing; a parse a key interrupts is dropped).
+        from tinymorph_tui.syntax.store import ChunkStore
+
+        parses = {"started": 0, "finished": 0}
+        original_parse = ChunkStore.parse
+
+        def counting_parse(self: ChunkStore, i: int, cancel: object = None) -> object:
+            parses["started"] += 1
+            result = original_parse(self, i, cancel)  # type: ignore[arg-type]
+            parses["finished"] += result is not None
+            return result
+
+        ChunkStore.parse = counting_parse  # type: ignore[assignment,method-assign]
         samples: list[float] = []
         cpu: list[float] = []
         try:
@@ -167,8 +181,20 @@ async def bench_tinymorph(path: Path, keys: int) -> dict[str, object]:
                 cpu.append(used)
                 if i % 20 == 19:
                     await asyncio.sleep(0.05)  # a typist's pause: background work may run
+            out["highlighter_parses_while_typing"] = dict(parses)
+            # After the last key: how long until the colours catch up by themselves.
+            typed_at = time.perf_counter()
+            hl = app.highlighter
+            while hl is not None and hl.version < ed.doc.version:
+                if time.perf_counter() - typed_at > 10:
+                    break
+                await asyncio.sleep(0.005)
+            out["highlight_catch_up_after_last_key_ms"] = round(
+                (time.perf_counter() - typed_at) * 1000, 1
+            )
         finally:
             Document.text = original  # type: ignore[method-assign]
+            ChunkStore.parse = original_parse  # type: ignore[method-assign]
         out["typing_ms"] = percentiles(samples)
         out["typing_main_thread_cpu_ms"] = percentiles(cpu)
         out["doc_text_calls_while_typing"] = calls["text"]

@@ -443,7 +443,7 @@ MARKS = [
     ('foo |bar baz', 'yiw`]', 'foo ba|r baz', 'normal'),
     ('foo |bar baz', 'yiw$`[', 'foo |bar baz', 'normal'),
     ('a|b\nc\nd', 'vjy`>', 'ab\n|c\nd', 'normal'),
-    ('a\nb|c\nd', 'ix<Esc>ggg`^', 'a\nbx|c\nd', 'normal'),
+    ('a\nb|c\nd', 'ix<Esc>gg`^', 'a\nbx|c\nd', 'normal'),
     ('a\nb|c\nd', 'ix<Esc>gggi!<Esc>', 'a\nbx|!c\nd', 'normal'),
 ]
 

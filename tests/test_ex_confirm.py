@@ -75,3 +75,32 @@ def test_confirm_matches_vim(keys: str) -> None:
     want = vim_oracle.run_vim(TEXT, (1, 1), keys)
     ed = run_engine_confirm(TEXT, (1, 1), keys)
     assert (ed.text, ed.cursor) == (want.text, want.cursor)
+
+
+ROUTED = CASES + [
+    ":%s/o/0/gc<CR>au",
+    ":%s/o/0/gc<CR>yyyyyyyuu",
+    ":%s/o/0/gc<CR>ynlu",
+    ":%s/o/0/gc<CR>q0x",
+    ":%s/o/0/gc<CR>yyyyyqu",
+    ":%s/o/0/gc<CR>nnnau",
+]
+
+
+@pytest.mark.skipif(not vim_oracle.available(), reason="vim is not installed")
+@pytest.mark.parametrize("keys", ROUTED)
+def test_confirm_routed_by_editor_matches_vim(keys: str) -> None:
+    """The Editor itself sends keys to the prompt: `y` substitutes instead of yanking."""
+    want = vim_oracle.run_vim(TEXT, (1, 1), keys)
+    ed = Editor.from_text(TEXT, cursor=(1, 1), options=dict(vim_oracle.CORPUS_OPTIONS))
+    ed.feed(keys)
+    assert (ed.text, ed.cursor, ed.mode) == (want.text, want.cursor, want.mode)
+
+
+def test_confirm_routed_unit() -> None:
+    ed = Editor.from_text("foo oo\nboo", options=dict(vim_oracle.CORPUS_OPTIONS))
+    ed.feed(":%s/oo/XX/gc<CR>y")
+    assert ed.text == "fXX oo\nboo" and confirm_pending(ed)
+    ed.feed("ny")
+    assert ed.text == "fXX oo\nbXX" and not confirm_pending(ed)
+    assert ed.registers['"'] == ""  # no yank happened

@@ -97,3 +97,12 @@ def test_every_key_is_documented() -> None:
     for section, keys in SCHEMA.items():
         for key in keys:
             assert f"`{section}.{key}`" in doc, f"{section}.{key} missing from docs"
+
+
+def test_backspace_default_lets_writers_delete_past_the_insert_start() -> None:
+    """Vim's compiled default is empty; the editor's default is the modern one."""
+    from tinymorph_tui.core.editor import Editor
+
+    ed = Editor.from_text("ab", cursor=(0, 2), options=load_config().editor)
+    ed.feed("a<BS><BS><BS><Esc>")
+    assert ed.text == ""

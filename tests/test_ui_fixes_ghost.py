@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from test_ui_hints import make_app, wait_hint
 from test_ui_app import view_rows
+from test_ui_hints import make_app, wait_hint
 
 from tinymorph_tui.ui import chrome
 

@@ -16,10 +16,22 @@ FEATURES = {
     "object": "list",
     "model": "abc123-model",
     "data": [
-        {"name": "joy", "label": "happy, cheerful", "layers": [2], "source": "contrastive",
-         "scale_min": -2.0, "scale_max": 2.0},
-        {"name": "sea", "label": "the ocean", "layers": [1], "source": "cvec",
-         "scale_min": -1.0, "scale_max": 1.0},
+        {
+            "name": "joy",
+            "label": "happy, cheerful",
+            "layers": [2],
+            "source": "contrastive",
+            "scale_min": -2.0,
+            "scale_max": 2.0,
+        },
+        {
+            "name": "sea",
+            "label": "the ocean",
+            "layers": [1],
+            "source": "cvec",
+            "scale_min": -1.0,
+            "scale_max": 1.0,
+        },
         {"name": 7},  # garbage is skipped
     ],
 }
@@ -32,7 +44,9 @@ def server(seen: list[dict], status: int = 200) -> httpx.MockTransport:
         if request.url.path == "/v1/features":
             return httpx.Response(status, json=FEATURES if status == 200 else {"error": "no"})
         if request.url.path == "/v1/models":
-            return httpx.Response(200, json={"data": [{"id": "m", "tinymorph": {"steering": True}}]})
+            return httpx.Response(
+                200, json={"data": [{"id": "m", "tinymorph": {"steering": True}}]}
+            )
         if request.url.path == "/v1/completions":
             seen.append(json.loads(request.content))
             body = 'data: {"choices": [{"text": " hi", "index": 0}]}\n\ndata: [DONE]\n\n'
@@ -73,6 +87,13 @@ async def test_panel_lists_the_servers_features_and_steers_natively() -> None:
         assert panel.features == {"sea": 1.0}
         assert app.steering == {"sea": 1.0}
         assert "no model" not in panel.message
+        app.view.focus()
+        app.feed("Ax")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if seen:
+                break
+        assert seen and seen[-1]["steering"] == {"features": {"sea": 1.0}}
 
 
 async def test_a_stock_server_says_why_there_are_no_features() -> None:

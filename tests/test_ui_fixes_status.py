@@ -49,8 +49,13 @@ def test_stats_at_100_columns_keep_the_hint_state() -> None:
 
 @pytest.mark.parametrize("width", [40, 60, 80, 100])
 def test_an_error_is_always_visible(width: int) -> None:
-    text = build(width, name=LONG_NAME, hint="model error: connection refused", hint_error=True,
-                 steering="steer joy+0.5")
+    text = build(
+        width,
+        name=LONG_NAME,
+        hint="model error: connection refused",
+        hint_error=True,
+        steering="steer joy+0.5",
+    )
     assert "model error" in text
     assert "NORMAL" in text and "1:1" in text
 
@@ -66,7 +71,9 @@ def test_steering_goes_before_the_hint_state() -> None:
     assert "ready" in text and "steer" not in text
 
 
-def test_a_missing_model_says_so_from_the_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_model_says_so_from_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[model]\npath = "{tmp_path / "nope.gguf"}"\n')
     monkeypatch.delenv("TINYMORPH_MODEL", raising=False)
@@ -123,3 +130,27 @@ async def test_visual_mode_clears_an_old_message() -> None:
         await pilot.press("v")
         await pilot.pause()
         assert app.cmdline.build().plain.strip() == "-- VISUAL --"
+
+
+async def test_a_backend_error_stays_in_the_status_line_and_is_said_once() -> None:
+    from test_ui_hints import make_app
+
+    from tinymorph_tui.inference.types import BackendError
+
+    app, backend = make_app("Once upon a time\n")
+    backend.error = BackendError("server down (connection refused at http://h:8080)")
+    async with app.run_test(size=(60, 8)) as pilot:
+        app.feed("A")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.controller.state == "error":
+                break
+        await pilot.pause()
+        assert "model error" in app.status.plain  # at 60 columns, with a long file name
+        assert app.ed.message_is_error and "server down" in app.ed.message
+        app.ed.set_message("")
+        app.feed("x")  # the same error again: not said a second time
+        for _ in range(20):
+            await pilot.pause(0.02)
+        assert "model error" in app.status.plain
+        assert app.ed.message == ""

@@ -2,8 +2,9 @@
 
 The controller's `on_change` fires for every streamed chunk and every state change; the
 app draws the first ghost text of a quiet spell immediately (leading edge), merges the
-changes that follow within HINT_REPAINT_S into one repaint, and answers a change of state
-alone ("thinking…") with the status line only.
+changes that follow within HINT_REPAINT_S into one repaint (a new hint, when no ghost is on
+screen, is drawn at once even then), and answers a change of state alone ("thinking…")
+with the status line only.
 """
 
 from __future__ import annotations
@@ -91,6 +92,16 @@ async def test_first_ghost_text_is_drawn_at_once_then_changes_are_merged(
             await asyncio.sleep(0.01)
         assert len(syncs) == 2
         assert view_rows(app)[0].startswith("Once upon a time over the hills and far")
+        # The next key hides the ghost; the next hint is new and is drawn at once, even
+        # inside the merge window.
+        app.feed("x")
+        await pilot.pause()
+        assert app._ghost_drawn is None
+        count = len(syncs)
+        stub.set_hint(" again", app.ed.doc.version)
+        stub.on_change()
+        assert len(syncs) == count + 1 and app._hint_flush is None
+        assert view_rows(app)[0].startswith("Once upon a timex again")
 
 
 async def test_a_state_change_alone_repaints_only_the_status_line() -> None:
@@ -110,3 +121,24 @@ async def test_a_state_change_alone_repaints_only_the_status_line() -> None:
         stub.on_change()
         assert len(syncs) == 1
         assert view_rows(app)[0].startswith("Once upon a time over")
+
+
+def _max_fps(env_fps: str | None) -> int:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if env_fps is not None:
+        env["TEXTUAL_FPS"] = env_fps
+    code = "import tinymorph_tui.ui.app, textual.constants as c; print(c.MAX_FPS)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip())
+
+
+def test_repaints_are_paced_at_240_fps_unless_the_user_says_otherwise() -> None:
+    # Textual's 60 fps slot made a hint landing just after the key's frame wait ~17 ms.
+    assert _max_fps(None) == 240
+    assert _max_fps("90") == 90

@@ -40,6 +40,9 @@ def enter(ed: Editor, kind: str, text: str = "", *, count: int | None = None, pa
     ed.mode = "command"
     ed.cmdline = kind + text
     ed.cmdline_cursor = len(ed.cmdline)
+    # the command line takes the message line's place: an old message is gone (as in Vim)
+    ed.message = ""
+    ed.message_is_error = False
 
 
 def _set(ed: Editor, text: str, cur: int) -> None:
@@ -215,13 +218,11 @@ def run_ex(ed: Editor, line: str, count: int | None = None) -> None:
         if line.strip():
             ed.set_error(f"E492: Not an editor command: {line.strip()}")
         return
-    ed.begin_change()
+    # execute() makes the line one undo step itself (and must not for :undo / :redo)
     try:
         ex_commands.execute(ed, line)
     except Exception as exc:  # ex errors must never escape as exceptions
         ed.set_error(f"E492: {exc}")
-    finally:
-        ed.end_change()
     if ed.mode in ("normal",):
         ed.clamp_cursor()
         ed.scroll_to_cursor()

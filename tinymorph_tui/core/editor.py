@@ -176,6 +176,10 @@ class Editor:
         self._undo_box: _CursorBox | None = None
         self._op_start_cursor: tuple[int, int] | None = None
         self.skip_undo_step = False
+        #: a `:s///c` waiting for its y/n/a/q/l answer (ex_substitute.SubConfirm)
+        self._sub_confirm: Any = None
+        #: the key token being processed (commands run from a key may look at it)
+        self.current_key: str | None = None
         # U: the line saved before its latest changes
         self._u_row: int | None = None
         self._u_text = ""
@@ -441,7 +445,18 @@ class Editor:
 
     def update_curswant(self) -> None:
         """Remember the cursor's screen column as the column j/k aim for."""
-        self._curswant = vcol_of(self.line(self._row), self._col, int(self.options["tabstop"]))
+        line = self.line(self._row)
+        ts = int(self.options["tabstop"])
+        v = vcol_of(line, self._col, ts)
+        if (
+            self._col < len(line)
+            and line[self._col] == "\t"
+            and self.mode not in ("insert", "replace")
+        ):
+            # in normal mode the cursor shows on a tab's last screen cell, and Vim's
+            # curswant is that column (j/k aim there)
+            v += ts - v % ts - 1
+        self._curswant = v
 
     def curswant_vcol(self) -> int:
         """The wanted screen column (MAXCOL after $)."""
@@ -530,7 +545,10 @@ class Editor:
         if self.recording is not None:
             self._record_tokens.append(token)
         self._beeped = False
-        self.process_key(token)
+        try:
+            self.process_key(token)
+        finally:
+            self.current_key = None
         if self._listeners and before != (self.mode, self._row, self._col, self.doc.version):
             for fn in list(self._listeners):
                 fn(self)
@@ -549,6 +567,13 @@ class Editor:
 
     def process_key(self, token: str) -> None:
         """Dispatch one key by mode (no recording, no listeners)."""
+        self.current_key = token
+        if self._sub_confirm is not None:
+            # a `:s///c` prompt takes every key (y n a l q <Esc>) until it is answered
+            from tinymorph_tui.core import ex_substitute
+
+            if ex_substitute.confirm_key(self, token):
+                return
         if self._dot_building is not None and not self._replaying:
             self._dot_building.tail.append(token)
         mode = self.mode
@@ -582,6 +607,11 @@ class Editor:
         if s is not None and self.mode == "normal" and not self._pending:
             self._ctrl_o_session = None
             s.ctrl_o = False
+            if s.ctrl_o_dot is not None:
+                rec, n = s.ctrl_o_dot
+                s.ctrl_o_dot = None
+                if rec is self._dot_building:
+                    del rec.tail[n:]
             if self._curswant >= MAXCOL or s.ctrl_o_eol == (self._row, self._col):
                 # "$" during <C-o>, or a command that did not move the cursor from the end
                 # of the line, leaves the cursor after the last character
@@ -768,6 +798,14 @@ class Editor:
         from tinymorph_tui.core.undo import undo_redo
 
         return undo_redo(self, count, redo)
+
+    def insert_text(self, text: str, *, undo_break: bool = True) -> None:
+        """Insert `text` literally at the cursor (accepting an AI hint): in insert mode it
+        joins the insert and, with `undo_break`, is its own undo step (as <C-g>u before
+        and after it); elsewhere it is one undo step.  See insert.insert_literal()."""
+        from tinymorph_tui.core import insert
+
+        insert.insert_literal(self, text, undo_break=undo_break)
 
     # -- search -----------------------------------------------------------------------
     def searcher(self) -> Any:

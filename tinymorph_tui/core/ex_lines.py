@@ -30,13 +30,11 @@ def note_change_cursor(ed: Any) -> None:
     """Make the cursor now the one `u` returns to, when no edit of this undo step has been
     made yet: Vim saves the cursor at the first change of a command (":d" has moved to its
     first line by then, ":s" to its first substituted line)."""
-    doc = ed.doc
     cur = tuple(getattr(ed, "cursor_raw", ed.cursor))
-    setter = getattr(doc, "set_group_cursor", None)
-    if setter is not None:
-        setter(cur)
-    elif getattr(doc, "_depth", 0) > 0 and getattr(doc, "_open", 1) is None:
-        doc._open_cursor = cur
+    noter = getattr(ed, "note_change_cursor", None)
+    if noter is not None:
+        # the Editor's undo cursor box: set only while nothing of the step is edited yet
+        noter(cur)
 
 
 def set_cursor(ed: Any, row: int, col: int) -> None:
@@ -426,7 +424,8 @@ def ex_normal(ed: Any, cmd: ExCmd) -> None:
 
 
 def _run_normal(ed: Any, tokens: list[str]) -> None:
-    note_change_cursor(ed)
+    # no note_change_cursor() here: the keys' first edit decides where undo returns to
+    # (after `:normal Ax`, `u` puts the cursor where `A` inserted, as Vim does)
     saved_mode = getattr(ed, "mode", "normal")
     if saved_mode != "normal" and hasattr(ed, "set_mode"):
         ed.set_mode("normal")

@@ -399,6 +399,8 @@ class SubConfirm:
     group_row: int | None = None
     last_sub_row: int | None = None
     subs_in_row: int = 0
+    #: answered "a": the rest is substituted without asking, as one undo step
+    all_rest: bool = False
 
 
 def _confirm_state(ed: Any) -> SubConfirm | None:
@@ -467,7 +469,7 @@ def _confirm_apply(ed: Any, st: SubConfirm) -> None:
     assert st.match is not None
     s, e, m = st.match
     doc = ed.doc
-    if st.group_row != st.row:
+    if st.group_row != st.row and not (st.all_rest and st.group_row is not None):
         _confirm_close_group(ed, st)
         set_cursor(ed, st.row, 0)
         begin = getattr(ed, "begin_change", None)
@@ -558,6 +560,9 @@ def confirm_key(ed: Any, key: str) -> bool:
             else:
                 _confirm_finish(ed, st, substituted_last=False)
         elif key == "a":
+            # no key is waited for any more, so Vim never syncs undo: the line asked
+            # about and all the lines after it are one undo step
+            st.all_rest = True
             while True:
                 _confirm_apply(ed, st)
                 if not _confirm_next(ed, st):

@@ -49,6 +49,9 @@ class Session:
     run_prev: tuple[int, int, str] | None = None
     keys_since_char: int = 0
     arrow_used: bool = False  # a cursor key was used: the next edit starts a new insert
+    #: the "." record being built when <C-o> was typed, and its length then (the
+    #: command's keys are not part of the insert's repeat)
+    ctrl_o_dot: Any = None
 
 
 def _opt(ed: Editor, name: str) -> Any:
@@ -108,6 +111,8 @@ def handle_key(ed: Editor, tok: str) -> None:
     if s is None:
         start(ed, "i")
         s = ed.insert
+    if ed._group_depth == 0:
+        ed.begin_change()  # back from <C-o>: the typing that follows is a new undo step
     if s.pending:
         _pending_arg(ed, s, tok)
         return
@@ -206,13 +211,84 @@ def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
         insert_text(ed, s, text, literal=True)
         return
     if kind == "<C-v>":
-        s.pending = []
+        _literal_key(ed, s, tok)
+        return
+    if kind == "<C-k>":
         s.typed.append(tok)
-        ch = tok if len(tok) == 1 else _literal_of(tok)
-        if ch:
-            insert_text(ed, s, ch, literal=True)
+        if tok == "<Esc>" or tok == "<C-c>":
+            s.pending = []
+            return
+        if len(tok) != 1:
+            # <C-k> before a special key inserts the key's name, as Vim does
+            s.pending = []
+            insert_text(ed, s, tok, literal=True)
+            return
+        if len(s.pending) == 1:
+            s.pending.append(tok)
+            return
+        from tinymorph_tui.core.digraphs import lookup
+
+        first = s.pending[1]
+        s.pending = []
+        type_char(ed, s, lookup(first, tok), literal=True)
         return
     s.pending = []
+
+
+#: <C-v> followed by: (base, most digits, largest value) -- Vim's get_literal()
+_NUMERIC = {"d": (10, 3, 255), "o": (8, 3, 255), "x": (16, 2, 255), "u": (16, 4, 0xFFFF),
+            "U": (16, 8, 0x7FFFFFFF)}
+
+
+def _literal_key(ed: Editor, s: Session, tok: str) -> None:
+    """A key after <C-v>: a character code (decimal, o octal, x u U hex) or the key itself."""
+    s.typed.append(tok)
+    if len(s.pending) == 1:
+        if tok in ("x", "X", "o", "O", "u", "U"):
+            s.pending.append(tok if tok in "uU" else tok.lower())
+            s.pending.append(tok)  # the letter is inserted itself when no digit follows
+            return
+        if len(tok) == 1 and tok.isdigit():
+            s.pending += ["d", ""]
+        else:
+            s.pending = []
+            ch = tok if len(tok) == 1 else _literal_of(tok)
+            if ch:
+                insert_text(ed, s, ch, literal=True)
+            return
+    mode, letter = s.pending[1], s.pending[2]
+    base, most, top = _NUMERIC[mode]
+    digits = s.pending[3:]
+    valid = len(tok) == 1 and tok.lower() in "0123456789abcdef"[:base]
+    if valid:
+        digits = digits + [tok]
+        s.pending.append(tok)
+        value = int("".join(digits), base)
+        nxt = value * base
+        if len(digits) < most and nxt <= top:
+            return  # more digits may follow
+        s.pending = []
+        _insert_code(ed, s, min(value, top))
+        return
+    # a key that is not a digit ends the code; it is then handled as typed
+    s.pending = []
+    if digits:
+        _insert_code(ed, s, int("".join(digits), base))
+    elif letter:
+        type_char(ed, s, letter, literal=True)
+    s.typed.pop()
+    handle_key(ed, tok)
+
+
+def _insert_code(ed: Editor, s: Session, value: int) -> None:
+    try:
+        ch = chr(value)
+    except (ValueError, OverflowError):
+        ed.beep()
+        return
+    if ch == "\n":
+        ch = "\x00"  # Vim keeps a NUL as NL in memory; a real newline would split
+    type_char(ed, s, ch, literal=True)
 
 
 def _literal_for_dot(ed: Editor, n_keys: int, name: str) -> None:
@@ -736,6 +812,15 @@ def ctrl_o(ed: Editor, s: Session, tok: str) -> bool:
         s.ctrl_o_eol = (r, c - 1)
     ed.mode = "normal"
     ed._ctrl_o_session = s
+    # like a cursor key, <C-o> ends the undo step and what "." repeats: the text typed
+    # after the command is a new insert (Vim: `ifoo<C-o>lbar<Esc>u` keeps "foo")
+    _start_arrow(ed, s)
+    # the command is its own undo step; handle_key() opens the next one for the typing
+    # that follows
+    if ed._group_depth == 1:
+        ed.end_change()
+    rec = ed._dot_building
+    s.ctrl_o_dot = (rec, len(rec.tail)) if rec is not None and not ed._replaying else None
     return True
 
 
@@ -880,6 +965,85 @@ def copy_from_line(ed: Editor, s: Session, tok: str) -> bool:
     return True
 
 
+def undo_break(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-g>u: close the undo step here; what is typed next is a new one (i_CTRL-G_u)."""
+    break_undo(ed, s)
+    return True
+
+
+def break_undo(ed: Editor, s: Session) -> None:
+    """Vim's CTRL-G u: u_sync() and Insstart moves to the cursor (so <BS> with
+    'backspace' without "start" stops here, and undo stops here)."""
+    if ed._group_depth == 1:
+        ed.end_change()
+        ed.begin_change()
+    s.start = ed.cursor_raw
+
+
+#: Options literal text is inserted without (as a paste: the text arrives as given).
+_LITERAL_OFF: dict[str, Any] = {"autoindent": False, "textwidth": 0, "wrapmargin": 0}
+
+
+def insert_literal(ed: Editor, text: str, *, undo_break: bool = True) -> None:
+    """Insert `text` at the cursor literally (newlines break lines; no autoindent, no
+    'textwidth' wrapping, no mappings), for the shell (accepting an AI hint).
+
+    In insert/replace mode the text joins the session (the ". register, `.` repeat) and,
+    with `undo_break`, is its own undo step as if <C-g>u were typed before and after it.
+    In other modes it is one undo step and the cursor ends on its last character.
+    '[ and '] mark the inserted text.
+    """
+    text = text.replace("\r\n", "\n")
+    if not text:
+        return
+    s: Session | None = ed.insert if ed.mode in ("insert", "replace") else None
+    doc = ed.doc
+    if s is None:
+        r, c = ed.cursor_raw
+        ed.begin_change()
+        try:
+            off = doc.offset_of(r, min(c, len(ed.line(r))))
+            doc.insert(off, text)
+            end = doc.position_of(off + len(text) - 1)
+        finally:
+            ed.end_change()
+        ed.marks.set("[", (r, c))
+        ed.marks.set("]", end)
+        ed.move_cursor_raw(*end)
+        ed.clamp_cursor()
+        ed.update_curswant()
+        ed.scroll_to_cursor()
+        return
+    if undo_break:
+        break_undo(ed, s)
+    first = ed.cursor_raw
+    opts = ed.options
+    saved = {name: opts[name] for name in _LITERAL_OFF}
+    try:
+        for name, value in _LITERAL_OFF.items():
+            opts[name] = value
+        insert_text(ed, s, text, literal=True)
+    finally:
+        for name, value in saved.items():
+            opts[name] = value
+    if undo_break:
+        break_undo(ed, s)
+    ed.marks.set("[", first)
+    ed.marks.set("]", ed.cursor_raw)
+    toks = ["<CR>" if ch == "\n" else "<Tab>" if ch == "\t" else ch for ch in text]
+    s.typed.extend(toks)
+    rec = ed._dot_building
+    if rec is not None and not ed._replaying:
+        # `.` repeats the text itself, not the key that accepted it (<Tab> would insert a tab)
+        key = ed.current_key
+        if rec.tail and key is not None and rec.tail[-1] == key:
+            rec.tail.pop()
+        for t in toks:
+            rec.tail.extend(["<C-v>", t] if t == "<Tab>" else [t])
+    ed.update_curswant()
+    ed.scroll_to_cursor()
+
+
 def toggle_replace(ed: Editor, s: Session, tok: str) -> bool:
     """<Insert>: switch between insert and replace mode."""
     s.replace = not s.replace
@@ -898,6 +1062,7 @@ INSERT_COMMANDS: dict[str, tuple[Any, str]] = {
     "insert-dedent": (shift_indent, "Remove one shiftwidth of indent (<C-d>)."),
     "insert-register": (pending_key, "Insert the contents of a register (<C-r>{reg})."),
     "insert-literal": (pending_key, "Insert the next key literally (<C-v>)."),
+    "insert-digraph": (pending_key, "Insert a digraph (<C-k>{char1}{char2})."),
     "insert-normal-command": (ctrl_o, "Execute one normal mode command (<C-o>)."),
     "insert-repeat-last": (repeat_last, "Insert the previously inserted text (<C-a>)."),
     "insert-move": (move, "Move the cursor (arrows, <Home>, <End>)."),
@@ -905,6 +1070,7 @@ INSERT_COMMANDS: dict[str, tuple[Any, str]] = {
     "insert-copy-line-below": (copy_from_line, "Insert the character below the cursor (<C-e>)."),
     "insert-copy-line-above": (copy_from_line, "Insert the character above the cursor (<C-y>)."),
     "insert-toggle-replace": (toggle_replace, "Toggle insert / replace mode (<Insert>)."),
+    "insert-undo-break": (undo_break, "Start a new undo step here (<C-g>u)."),
 }
 
 

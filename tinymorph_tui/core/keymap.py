@@ -244,7 +244,10 @@ class Keymap:
                     for keys, cmd in trie.walk(node):  # type: ignore[union-attr]
                         seen.setdefault(keys_to_notation(keys), cmd)
                 layer = layer.base
-        return sorted((k, c) for k, c in seen.items() if c)
+        # letters first (case-insensitive), then special keys and punctuation: the order a
+        # "which key" popup shows them in
+        return sorted(((k, c) for k, c in seen.items() if c),
+                      key=lambda kc: (not kc[0][:1].isalnum(), kc[0].lower(), kc[0]))
 
 
 def _has_live(node: _Node) -> bool:

@@ -498,8 +498,11 @@ def find(
     pos = start
     wrapped = False
     last: _M | None = None
-    for _ in range(max(1, count)):
-        res, did_wrap = _search_once(mt, pos, forward, wrapscan, accept_at_cursor, match_end)
+    for i in range(max(1, count)):
+        # a match at `start` counts for the first match only: later ones start from the
+        # match found (else a count would find the same match again)
+        accept = accept_at_cursor and i == 0
+        res, did_wrap = _search_once(mt, pos, forward, wrapscan, accept, match_end)
         wrapped = wrapped or did_wrap
         if res is None:
             if wrapscan:

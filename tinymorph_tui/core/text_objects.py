@@ -750,33 +750,14 @@ def current_tag(ctx: Ctx, include: bool) -> TextObject | bool | None:
 def current_search(ctx: Ctx, forward: bool) -> TextObject | bool | None:
     """gn / gN: the next (previous) match of the last search pattern; a match under the
     cursor counts.  In normal mode this starts visual mode on it."""
-    from tinymorph_tui.core import search
-
     ed = ctx.ed
-    pat = ed.last_search
-    if not pat:
-        ed.set_error("E35: No previous regular expression")
-        return None
-    try:
-        compiled = search.compile_for(ed, pat)
-    except search.VimRegexError as exc:
-        ed.set_error(exc.message)
-        return None
-    cur = ed.cursor_raw
-    ws = bool(ed.options["wrapscan"])
-    doc = ed.doc
-    hit = None
-    back = search.find(doc, compiled, cur, forward=False, wrapscan=False, pattern_text=pat)
-    if back.found and back.start < cur < back.end:
-        hit = back
+    # the Searcher implements Vim's current_search() (a match under the cursor, counts,
+    # wrapscan, its messages); None means it set the error
+    hit = ed.searcher().gn(forward=forward, count=ctx.count1)
     if hit is None:
-        res = search.find(doc, compiled, cur, forward=forward, wrapscan=ws,
-                          accept_at_cursor=True, count=ctx.count1, pattern_text=pat)
-        if not res.found:
-            ed.set_error(res.message or f"E486: Pattern not found: {pat}")
-            return None
-        hit = res
-    start, end = hit.start, hit.end
+        return None
+    start, end = hit
+    doc = ed.doc
     # inclusive last character of the match
     if end[1] > 0:
         last = (end[0], end[1] - 1)

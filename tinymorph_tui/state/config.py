@@ -99,6 +99,9 @@ EDITOR_DEFAULTS: dict[str, Any] = {
     "number": False,
     "relativenumber": False,
     "scrolloff": 3,
+    # Vim's compiled default is empty (<BS> cannot delete past the insert start): writers
+    # expect the modern behaviour that defaults.vim turns on.
+    "backspace": "indent,eol,start",
 }
 
 

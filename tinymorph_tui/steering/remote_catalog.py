@@ -81,7 +81,9 @@ def _clean_entry(entry: Any) -> dict[str, Any] | None:
         "name": entry["name"],
         "label": str(entry.get("label") or ""),
         "source": str(entry.get("source") or "server"),
-        "layers": [int(x) for x in layers if isinstance(x, int)] if isinstance(layers, list) else [],
+        "layers": [int(x) for x in layers if isinstance(x, int)]
+        if isinstance(layers, list)
+        else [],
         "scale_min": lo,
         "scale_max": hi,
     }

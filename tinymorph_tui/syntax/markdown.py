@@ -81,9 +81,10 @@ QUIET_MIN_S = 0.15
 QUIET_MAX_S = 0.3
 #: Gaps between edits longer than this are pauses, not typing rhythm.
 RHYTHM_MAX_GAP_S = 1.0
-#: With this many edits waiting the worker catches up even while keys still arrive: the
-#: rows not yet shown must be shifted through every one of them (`shift.MAX_PENDING`).
-FORCE_CATCH_UP_EDITS = 300
+#: With this many edits waiting the worker catches up even while keys still arrive: rows
+#: not shown yet are shifted through every one of them, and past `shift.MAX_PENDING` (400)
+#: they would show plain. A writer rarely types 350 keys without a pause.
+FORCE_CATCH_UP_EDITS = 350
 #: A parse abandoned for a key this many times in a row runs to the end the next time.
 MAX_CANCELS = 3
 

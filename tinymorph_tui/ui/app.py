@@ -11,22 +11,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from textual.app import App, ComposeResult
-from textual.containers import Horizontal
-from textual.geometry import Offset
+#: Textual paces repaints to TEXTUAL_FPS frames a second (read when Textual is imported):
+#: a repaint asked for within 1/FPS of the previous one waits for the next frame slot. Its
+#: default of 60 made a hint that lands just after the key's own frame wait up to 16.7 ms
+#: (bench_hints: 23 ms median at a 5 ms debounce, 6 ms at 240). An editor repaints for keys
+#: and hint chunks (merged, see HINT_REPAINT_S), not for animations, so a faster slot costs
+#: nothing while idle. A TEXTUAL_FPS set by the user (or a benchmark) wins.
+os.environ.setdefault("TEXTUAL_FPS", "240")
 
-from tinymorph_tui.ui import chrome
-from tinymorph_tui.ui.command_line import CmdlineInfo, CommandLine
-from tinymorph_tui.ui.editor_view import EditorView, Ghost
-from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows
-from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
-from tinymorph_tui.ui.textual_keys import split_meta
+from textual.app import App, ComposeResult  # noqa: E402 - after TEXTUAL_FPS, see above
+from textual.containers import Horizontal  # noqa: E402
+from textual.geometry import Offset  # noqa: E402
+
+from tinymorph_tui.ui import chrome  # noqa: E402
+from tinymorph_tui.ui.command_line import CmdlineInfo, CommandLine  # noqa: E402
+from tinymorph_tui.ui.editor_view import EditorView, Ghost  # noqa: E402
+from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows  # noqa: E402
+from tinymorph_tui.ui.status_line import StatusInfo, StatusLine  # noqa: E402
+from tinymorph_tui.ui.textual_keys import split_meta  # noqa: E402
 
 #: Characters of context before the cursor handed to the hint controller.  The slice starts
 #: at a multiple of PREFIX_QUANTUM so it does not slide with every key (the controller's
@@ -38,9 +47,9 @@ SUFFIX_WINDOW = 2_048
 #: CPython's GIL switch interval while the app runs (see on_mount).
 GIL_SWITCH_INTERVAL_S = 0.0002
 
-#: Hint repaints are at least this far apart: the first change after a quiet spell is drawn
-#: at once (leading edge), later ones within this time are merged into one repaint at its
-#: end (a stream sends chunks every few milliseconds; each one need not cost a repaint).
+#: Hint repaints are at least this far apart: a new ghost text, or the first change after a
+#: quiet spell, is drawn at once (leading edge); later chunks within this time are merged
+#: into one repaint at its end (a stream sends chunks every few milliseconds).
 HINT_REPAINT_S = 0.012
 
 #: Longest wait before new syntax colours are drawn (coalesces the highlighter's updates).
@@ -50,7 +59,13 @@ HIGHLIGHT_REPAINT_S = 0.03
 KEY_POPUP_DELAY = 0.4
 
 #: tinymorph's option defaults for prose, used when no config is given.
-PROSE_OPTIONS: dict[str, Any] = {"wrap": True, "linebreak": True, "scrolloff": 3}
+PROSE_OPTIONS: dict[str, Any] = {
+    "wrap": True,
+    "linebreak": True,
+    "scrolloff": 3,
+    # <BS> over autoindent, line breaks and the insert start, as writers expect.
+    "backspace": "indent,eol,start",
+}
 
 
 def _load_editor_class() -> Any:
@@ -243,8 +258,11 @@ class TinymorphApp(App[int], inherit_bindings=False):
         """Highlighter callback (its worker thread): repaint the rows whose colours changed,
         at most every HIGHLIGHT_REPAINT_S (a burst of typing publishes many versions)."""
         if threading.get_ident() != self._main_thread:
-            with contextlib.suppress(RuntimeError):
-                self.call_from_thread(self._on_highlight)
+            # Not call_from_thread: it waits for the UI thread, which may be in on_unmount
+            # joining this very thread (highlighter.close()) - a 5 s hang on quit. A posted
+            # callback (thread-safe) runs in the app's own context and waits for nothing.
+            with contextlib.suppress(RuntimeError, LookupError):
+                self.call_later(self._on_highlight)
             return
         if self._highlight_flush is None:
             self._highlight_flush = self.set_timer(HIGHLIGHT_REPAINT_S, self._flush_highlight)
@@ -313,9 +331,10 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.refresh_chrome()
 
     def _on_hint_change(self) -> None:
-        """The controller's hint or state changed: repaint at once if no hint repaint
-        happened in the last HINT_REPAINT_S, else once at the end of that time (the first
-        ghost character must not wait a frame; a stream's later chunks are merged)."""
+        """The controller's hint or state changed: repaint at once when it brings a new
+        ghost text or no hint repaint happened in the last HINT_REPAINT_S, else once at the
+        end of that time (the first ghost character must not wait; the chunks streamed onto
+        a ghost already on screen are merged)."""
         if threading.get_ident() != self._main_thread:
             self.call_from_thread(self._on_hint_change)
             return
@@ -329,10 +348,12 @@ class TinymorphApp(App[int], inherit_bindings=False):
             self._update_status()
             return
         since = time.perf_counter() - self._hint_painted_at
-        if False:
+        if self._ghost_drawn is None or since >= HINT_REPAINT_S:
+            # A new hint (no ghost on screen) or the first change in a while: draw it now.
             self._flush_hint_change()
         else:
-            self._hint_flush = self.set_timer(HINT_REPAINT_S - since, self._flush_hint_change)
+            delay = max(0.001, HINT_REPAINT_S - since)
+            self._hint_flush = self.set_timer(delay, self._flush_hint_change)
 
     def _flush_hint_change(self) -> None:
         self._hint_flush = None
@@ -618,7 +639,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
                 self._hint_error_said = text
                 self._set_message(text, True)
             return text, True
-        self._hint_error_said = None
+        if state == "streaming" or c.hint is not None:
+            self._hint_error_said = None  # working again: a new failure is said again
         name = getattr(backend, "name", "") if backend is not None else ""
         label = {"idle": "ready", "thinking": "thinking…", "streaming": "writing…"}.get(
             state, state

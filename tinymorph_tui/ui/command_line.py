@@ -203,8 +203,9 @@ class CommandLine(Widget):
             )
             message = info.message
             width = self.size.width if self.is_mounted else 0
-            if width > 1 and "\n" not in message:
-                # Too long for the row: cut in the middle as Vim does, so the end stays.
+            if width > 1 and "\n" not in message and not info.is_error:
+                # Too long for the row: cut in the middle as Vim cuts file messages, so the
+                # end ("written") stays. An error keeps its start: the cause comes first.
                 message = chrome.shorten_middle(message, width - 1)
             text.append(message, base + style)
             return text

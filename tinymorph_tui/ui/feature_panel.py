@@ -515,8 +515,10 @@ class FeaturePanel(Widget, can_focus=True):
 
 def _is_remote(backend: Any) -> bool:
     """A backend that talks to a server (its catalog is fetched, not opened from a file)."""
-    return backend is not None and callable(getattr(backend, "_http", None)) and bool(
-        getattr(backend, "url", "")
+    return (
+        backend is not None
+        and callable(getattr(backend, "_http", None))
+        and bool(getattr(backend, "url", ""))
     )
 
 

@@ -149,7 +149,12 @@ def register(app: TinymorphApp, ed: Any) -> None:
             text = c.accept(unit)  # type: ignore[arg-type]
             if not text:
                 return False
-            insert_text(ed, text)
+            if hasattr(ed, "insert_text"):
+                # in insert mode the accepted text is its own undo step (as <C-g>u before
+                # and after it) and joins the insert's ". register and `.` repeat
+                ed.insert_text(text, undo_break=True)
+            else:
+                insert_text(ed, text)
             return True
 
         return run

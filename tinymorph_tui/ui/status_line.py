@@ -189,7 +189,9 @@ class StatusLine(Widget):
             hint_scope = "ui.statusline.error" if info.hint_error else "ui.statusline.hint"
             right.append(f" {hint} ", base + self._style(hint_scope))
         for index, item in enumerate(extras):
-            style = base + self._style("ui.statusline.hint") if index == 0 and info.steering else base
+            style = (
+                base + self._style("ui.statusline.hint") if index == 0 and info.steering else base
+            )
             right.append(f" {item} ", style)
         right.append(position, base)
         right.append(ruler_pct, base + self._style(scope))

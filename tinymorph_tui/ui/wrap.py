@@ -9,12 +9,13 @@ Two speed-ups keep hostile lines (a 50 MB single line, minified files) usable:
 
 * text made only of one-cell characters (no tabs, controls, wide or combining characters:
   nearly all prose) is laid out by arithmetic over its rows, with the 'linebreak' points
-  found by one regex pass, instead of a Python loop per character (~40x faster);
+  found by one regex pass, instead of a Python loop per character (~4x faster);
 * a line longer than `LONG_LINE` characters (or `LONG_COMPLEX_LINE` when it is not simple
   text) gets a `LongLineLayout`: rows of a fixed number of characters, so any row is found
   by arithmetic and only the rows on screen are ever read from the document and measured.
   That is an approximation of Vim (no 'linebreak'; a row with wide characters or tabs may be
-  cut at the window edge), taken only where exact layout would cost seconds per key.
+  cut at the window edge), taken only where exact layout would cost more than a few
+  milliseconds per key (and seconds on a line of megabytes).
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ if TYPE_CHECKING:
 BREAKAT = frozenset(" \t!@*-+;:,./?")
 
 #: Lines longer than this (in characters) get a `LongLineLayout`.  Exact layout of simple
-#: text costs about 50 ns a character, so up to here a key on the line stays within ~5 ms.
-LONG_LINE = 100_000
+#: text costs about 75 ns a character, so up to here a key on the line costs <= ~4 ms.
+LONG_LINE = 50_000
 
-#: The same limit for text that needs the per-character loop (~3 us a character).
+#: The same limit for text that needs the per-character loop (~0.3-0.5 us a character).
 LONG_COMPLEX_LINE = 10_000
 
 #: Characters whose cell width is 1 for certain (rich's table agrees on every one): ASCII
