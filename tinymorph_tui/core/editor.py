@@ -178,6 +178,9 @@ class Editor:
         self.skip_undo_step = False
         #: a `:s///c` waiting for its y/n/a/q/l answer (ex_substitute.SubConfirm)
         self._sub_confirm: Any = None
+        #: the file edited before this one (`:e #`, <C-^>) and the cursor left in each file
+        self.alternate_file: Path | None = None
+        self.file_cursors: dict[str, tuple[int, int]] = {}
         #: the key token being processed (commands run from a key may look at it)
         self.current_key: str | None = None
         # U: the line saved before its latest changes
@@ -395,6 +398,9 @@ class Editor:
             self.ml_empty = False
         self.marks.on_edit(ev)
         self.marks.set(".", ev.start_point)  # Vim's '. : where the last change was made
+        if self._group_depth == 0:
+            self.marks.new_change = True  # an edit outside a group is an undo step itself
+        self.marks.note_change(ev.start_point, int(self.options["textwidth"]))
         self._track_u_line(ev)
         if self._events is not None:
             self._events.append(ev)
@@ -773,6 +779,7 @@ class Editor:
         if self._group_depth == 0:
             self._undo_box = _CursorBox(self.cursor_raw)
             self.doc.begin_group(self._undo_box)
+            self.marks.new_change = True  # Vim's b_new_change: a new undo step
         self._group_depth += 1
 
     def note_change_cursor(self, pos: tuple[int, int] | None = None) -> None:

@@ -368,7 +368,7 @@ def _do_write(ed: Any, cmd: ExCmd, *, quiet: bool = False) -> bool:
 
 
 def ex_write(ed: Any, cmd: ExCmd) -> None:
-    """:w[rite][!] [file]"""
+    """:w[rite][!] [file]: write the buffer (to file)."""
     _do_write(ed, cmd)
 
 
@@ -407,14 +407,14 @@ def _request_quit(ed: Any) -> None:
 
 
 def ex_quit(ed: Any, cmd: ExCmd) -> None:
-    """:q[uit][!], :qa[ll][!]"""
+    """:q[uit][!], :qa[ll][!]: quit (! discards changes)."""
     if ed.doc.modified and not cmd.bang:
         raise ExError("E37: No write since last change (add ! to override)")
     _request_quit(ed)
 
 
 def ex_wq(ed: Any, cmd: ExCmd) -> None:
-    """:wq[!] [file]"""
+    """:wq[!] [file]: write and quit."""
     _do_write(ed, cmd)
     _request_quit(ed)
 
@@ -427,7 +427,7 @@ def ex_xit(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_wqall(ed: Any, cmd: ExCmd) -> None:
-    """:wqa[ll] / :xa[ll]"""
+    """:wqa[ll] / :xa[ll]: write when modified and quit."""
     if ed.doc.modified:
         _do_write(ed, ExCmd("write", 1, ed.doc.line_count, 0, bang=cmd.bang))
     _request_quit(ed)
@@ -439,6 +439,12 @@ def ex_edit(ed: Any, cmd: ExCmd) -> None:
 
     arg = cmd.arg.strip()
     doc = ed.doc
+    if arg == "#":
+        # the alternate file: the one edited before (also <C-^>)
+        alt = getattr(ed, "alternate_file", None)
+        if alt is None:
+            raise ExError("E23: No alternate file")
+        arg = str(alt)
     if arg and doc.path is not None and _path(arg).resolve() == Path(doc.path).resolve():
         arg = ""
     if doc.modified and not cmd.bang:
@@ -454,7 +460,9 @@ def ex_edit(ed: Any, cmd: ExCmd) -> None:
         new = Document.load(path)
     except DocumentError as exc:
         raise ExError(f"E484: Can't open file {path}: {exc}") from None
+    old_path, old_cursor = doc.path, tuple(ed.cursor)
     _replace_document(ed, new, path)
+    _remember_alternate(ed, old_path, old_cursor, path)
     lines = new.line_count
     nchars = len(new)
     exists = path.exists()
@@ -462,6 +470,25 @@ def ex_edit(ed: Any, cmd: ExCmd) -> None:
         message(ed, f'"{path}" {lines}L, {nchars + (1 if nchars else 0)}B')
     else:
         message(ed, f'"{path}" [New]')
+
+
+def _remember_alternate(
+    ed: Any, old_path: Path | None, old_cursor: tuple[int, int], path: Path
+) -> None:
+    """After `:e` switched files: the old one becomes the alternate file (# and <C-^>), its
+    cursor is kept, and a file edited before gets its cursor back (Vim's '" mark)."""
+    cursors = getattr(ed, "file_cursors", None)
+    if not isinstance(cursors, dict):
+        cursors = {}
+        ed.file_cursors = cursors
+    if old_path is not None:
+        old_key = str(Path(old_path).resolve())
+        cursors[old_key] = old_cursor
+        if old_key != str(Path(path).resolve()):
+            ed.alternate_file = Path(old_path)
+    back = cursors.get(str(Path(path).resolve()))
+    if back is not None and old_path is not None and Path(old_path).resolve() != Path(path).resolve():
+        ed.cursor = back
 
 
 def ex_enew(ed: Any, cmd: ExCmd) -> None:
@@ -516,7 +543,7 @@ def _visible(text: str) -> str:
 
 
 def ex_registers(ed: Any, cmd: ExCmd) -> None:
-    """:reg[isters] / :di[splay] [names]"""
+    """:reg[isters] / :di[splay] [names]: list the registers."""
     regs = ed.registers
     wanted = set(cmd.arg.replace(" ", "")) if cmd.arg.strip() else None
     lines = ["Type Name Content"]
@@ -534,7 +561,7 @@ def ex_registers(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_marks(ed: Any, cmd: ExCmd) -> None:
-    """:marks [names]"""
+    """:marks [names]: list the marks."""
     wanted = set(cmd.arg.replace(" ", "")) if cmd.arg.strip() else None
     lines = ["mark line  col file/text"]
     names = "'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"[]^.<>"
@@ -557,7 +584,7 @@ def ex_marks(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_set(ed: Any, cmd: ExCmd) -> None:
-    """:se[t] {args}"""
+    """:se[t] {args}: show or change options."""
     try:
         msg = ed.options.set_command(cmd.arg)
     except OptionError as exc:
@@ -567,7 +594,7 @@ def ex_set(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_nohlsearch(ed: Any, cmd: ExCmd) -> None:
-    """:noh[lsearch]"""
+    """:noh[lsearch]: stop highlighting the last search for now."""
     from .search import search_state
 
     search_state(ed).no_highlight = True
@@ -587,7 +614,7 @@ def ex_undo(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_redo(ed: Any, cmd: ExCmd) -> None:
-    """:red[o]"""
+    """:red[o]: redo one undone change."""
     _undo(ed, redo=True)
 
 
@@ -632,3 +659,16 @@ def repeat_substitute(ed: Any, whole_file: bool = False) -> None:
 
 # Re-exported so callers can complete names without importing ex_parse.
 _ = (complete_command_names,)
+
+
+def __getattr__(name: str) -> Any:
+    """Built-in command handlers that live in ex_lines / ex_substitute, by name (the help
+    page reads their docstrings); loaded on first use to keep start-up light."""
+    if name.startswith("ex_"):
+        from . import ex_lines, ex_substitute
+
+        for mod in (ex_lines, ex_substitute):
+            fn = getattr(mod, name, None)
+            if fn is not None:
+                return fn
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

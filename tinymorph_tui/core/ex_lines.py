@@ -151,7 +151,7 @@ def _store(ed: Any, reg: str | None, text: str, op: str) -> None:
 
 
 def ex_delete(ed: Any, cmd: ExCmd) -> None:
-    """:[range]d[elete] [x] [count]"""
+    """:[range]d[elete] [x] [count]: delete lines (into register x)."""
     doc = ed.doc
     r0, r1 = cmd.line1 - 1, cmd.line2 - 1
     text = _line_block(doc, r0, r1)
@@ -175,7 +175,7 @@ def ex_delete(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_yank(ed: Any, cmd: ExCmd) -> None:
-    """:[range]y[ank] [x] [count]"""
+    """:[range]y[ank] [x] [count]: yank lines (into register x)."""
     doc = ed.doc
     r0, r1 = cmd.line1 - 1, cmd.line2 - 1
     _store(ed, cmd.reg, _line_block(doc, r0, r1), "yank")
@@ -225,7 +225,7 @@ def _dest(ed: Any, cmd: ExCmd) -> int:
 
 
 def ex_move(ed: Any, cmd: ExCmd) -> None:
-    """:[range]m[ove] {address}"""
+    """:[range]m[ove] {address}: move lines below the address."""
     dest = _dest(ed, cmd)
     line1, line2 = cmd.line1, cmd.line2
     if line1 <= dest < line2:
@@ -259,7 +259,7 @@ def ex_move(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_copy(ed: Any, cmd: ExCmd) -> None:
-    """:[range]t {address} / :co[py]"""
+    """:[range]t {address} / :co[py]: copy lines below the address."""
     dest = _dest(ed, cmd)
     doc = ed.doc
     lines = [doc.line(r) for r in range(cmd.line1 - 1, cmd.line2)]
@@ -315,7 +315,7 @@ def join_rows(ed: Any, row: int, count: int, insert_space: bool) -> int:
 
 
 def ex_join(ed: Any, cmd: ExCmd) -> None:
-    """:[range]j[oin][!] [count]"""
+    """:[range]j[oin][!] [count]: join lines (! without inserting spaces)."""
     line1, line2 = cmd.line1, cmd.line2
     doc = ed.doc
     # Vim moves to the first line before anything else (even when nothing is joined)
@@ -408,7 +408,7 @@ def _keys_of(text: str) -> list[str]:
 
 
 def ex_normal(ed: Any, cmd: ExCmd) -> None:
-    """:[range]norm[al][!] {commands}"""
+    """:[range]norm[al][!] {commands}: run normal mode commands (on each line)."""
     text = cmd.arg
     if not text:
         raise ExError("E471: Argument required")
@@ -466,17 +466,17 @@ def _print_lines(ed: Any, cmd: ExCmd, number: bool, lst: bool) -> None:
 
 
 def ex_print(ed: Any, cmd: ExCmd) -> None:
-    """:[range]p[rint] [count]"""
+    """:[range]p[rint] [count]: show lines."""
     _print_lines(ed, cmd, number=False, lst=False)
 
 
 def ex_print_number(ed: Any, cmd: ExCmd) -> None:
-    """:[range]nu[mber] / :#"""
+    """:[range]nu[mber] / :#: show lines with their numbers."""
     _print_lines(ed, cmd, number=True, lst=False)
 
 
 def ex_print_list(ed: Any, cmd: ExCmd) -> None:
-    """:[range]l[ist]"""
+    """:[range]l[ist]: show lines with tabs and line ends made visible."""
     _print_lines(ed, cmd, number=False, lst=True)
 
 
@@ -496,7 +496,7 @@ def ex_mark(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_delmarks(ed: Any, cmd: ExCmd) -> None:
-    """:delm[arks] {marks} / :delm!"""
+    """:delm[arks] {marks} / :delm!: delete marks."""
     arg = cmd.arg.strip()
     store = getattr(ed, "marks", None)
     marks: dict[str, Any] | None = getattr(store, "marks", None)
@@ -544,7 +544,7 @@ def ex_delmarks(ed: Any, cmd: ExCmd) -> None:
 
 
 def ex_align(ed: Any, cmd: ExCmd) -> None:
-    """:[range]le[ft] [indent], :ce[nter] [width], :ri[ght] [width]"""
+    """:[range]le[ft] [indent], :ce[nter] [width], :ri[ght] [width]: align lines."""
     arg = cmd.arg.strip()
     opts = ed.options
     if arg and not re.fullmatch(r"\d+", arg):
@@ -611,7 +611,7 @@ def _fit_right(body: str, new_indent: int, width: int, ts: int, et: bool) -> int
 
 
 def ex_retab(ed: Any, cmd: ExCmd) -> None:
-    """:[range]ret[ab][!] [new_tabstop]"""
+    """:[range]ret[ab][!] [new_tabstop]: redo tabs/spaces for 'expandtab' and a new tabstop."""
     arg = cmd.arg.strip()
     opts = ed.options
     if arg:
@@ -736,7 +736,7 @@ def _parse_sort_args(ed: Any, arg: str) -> tuple[set[str], str | None]:
 
 
 def ex_sort(ed: Any, cmd: ExCmd) -> None:
-    """:[range]sor[t][!] [b][f][i][n][o][r][u][x] [/{pattern}/]"""
+    """:[range]sor[t][!] [b][f][i][n][o][r][u][x] [/{pattern}/]: sort lines."""
     from .search import compile_for, search_state
     from .vim_regex import VimRegexError
 

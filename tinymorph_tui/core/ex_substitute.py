@@ -255,7 +255,7 @@ def _remember_subst_pattern(ed: Any, st: SearchState, pat: str, both: bool = Fal
 
 
 def ex_substitute(ed: Any, cmd: ExCmd) -> None:
-    """:[range]s[ubstitute]/{pattern}/{string}/[flags] [count], :&[&], :~"""
+    """:[range]s[ubstitute]/{pattern}/{string}/[flags] [count], :&[&], :~: replace matches."""
     st = search_state(ed)
     mem = _memory(ed)
     arg = cmd.arg
@@ -978,7 +978,7 @@ class _MarkedRows:
 
 
 def ex_global(ed: Any, cmd: ExCmd) -> None:
-    """:[range]g[lobal][!]/{pattern}/[cmd] and :[range]v[global]/{pattern}/[cmd]"""
+    """:[range]g[lobal][!]/{pattern}/[cmd] and :v[global]: run cmd on matching (:v non-matching) lines."""
     from .ex_commands import run_one
 
     if global_ctx(ed) is not None:

@@ -52,6 +52,7 @@ class Session:
     #: the "." record being built when <C-o> was typed, and its length then (the
     #: command's keys are not part of the insert's repeat)
     ctrl_o_dot: Any = None
+    completion: Any = None  # a <C-n> / <C-p> completion in progress (completion.py)
 
 
 def _opt(ed: Editor, name: str) -> Any:
@@ -134,6 +135,8 @@ def _has_longer(ed: Editor, keys: list[str]) -> bool:
 
 
 def _one_key(ed: Editor, s: Session, tok: str, cid: str | None) -> None:
+    if s.completion is not None and cid != "insert-complete":
+        s.completion = None  # any other key accepts the completion shown
     if s.arrow_used and cid not in ("insert-move", "insert-escape", "insert-normal-command"):
         stop_arrow(ed, s, tok)
     if cid != "insert-move":
@@ -218,19 +221,20 @@ def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
         if tok == "<Esc>" or tok == "<C-c>":
             s.pending = []
             return
-        if len(tok) != 1:
-            # <C-k> before a special key inserts the key's name, as Vim does
+        ch = tok if len(tok) == 1 else _literal_of(tok)
+        if not ch:
+            # <C-k> before a special key (<Left>, <F1>) inserts the key's name, as Vim does
             s.pending = []
             insert_text(ed, s, tok, literal=True)
             return
         if len(s.pending) == 1:
-            s.pending.append(tok)
+            s.pending.append(ch)
             return
         from tinymorph_tui.core.digraphs import lookup
 
         first = s.pending[1]
         s.pending = []
-        type_char(ed, s, lookup(first, tok), literal=True)
+        type_char(ed, s, lookup(first, ch), literal=True)
         return
     s.pending = []
 
@@ -272,10 +276,15 @@ def _literal_key(ed: Editor, s: Session, tok: str) -> None:
         return
     # a key that is not a digit ends the code; it is then handled as typed
     s.pending = []
-    if digits:
-        _insert_code(ed, s, int("".join(digits), base))
-    elif letter:
-        type_char(ed, s, letter, literal=True)
+    if not digits:
+        # no number after x / o / u: the key itself is inserted literally (the letter is
+        # dropped), as Vim's get_literal() does
+        del letter
+        ch = tok if len(tok) == 1 else _literal_of(tok)
+        if ch:
+            insert_text(ed, s, ch, literal=True)
+        return
+    _insert_code(ed, s, int("".join(digits), base))
     s.typed.pop()
     handle_key(ed, tok)
 
@@ -500,12 +509,21 @@ def newline(ed: Editor, s: Session, tok: str) -> bool:
     after = line[c:]
     if _opt(ed, "autoindent"):
         after = after.lstrip(" \t")
+    keep = c  # characters at the start of the line the edit leaves alone
     if s.ai_row == r and before.strip(" \t") == "":
         before = ""
+        keep = 0
     a = doc.line_start(r)
     if s.ai_row == r and line[:c].strip(" \t") == "":
         ind = make_indent(indent_width(line, ts), ts, bool(_opt(ed, "expandtab")))
-    doc.replace(a, a + len(line), before + "\n" + ind + after)
+    # As Vim's open_line(): the new line is appended first (that is the change the
+    # change list records), then this line is cut at the cursor.  No mark on this line
+    # moves to the new one (ins_eol() passes no OPENLINE_MARKFIX), and a huge line is
+    # not rewritten.
+    ed.marks.note_change((r + 1, 0), int(_opt(ed, "textwidth")))
+    doc.insert(a + len(line), "\n" + ind + after)
+    if len(line) > keep:
+        doc.delete(a + keep, len(line) - keep)
     ed.move_cursor_raw(r + 1, len(ind))
     s.ai_row = r + 1 if ind else None
     s.text += "\n"
@@ -965,6 +983,13 @@ def copy_from_line(ed: Editor, s: Session, tok: str) -> bool:
     return True
 
 
+def _complete(ed: Editor, s: Session, tok: str) -> bool:
+    """<C-n> / <C-p>: keyword completion (completion.py)."""
+    from tinymorph_tui.core.completion import complete
+
+    return complete(ed, s, "<C-p>" if tok == "<C-p>" else "<C-n>")
+
+
 def undo_break(ed: Editor, s: Session, tok: str) -> bool:
     """<C-g>u: close the undo step here; what is typed next is a new one (i_CTRL-G_u)."""
     break_undo(ed, s)
@@ -1071,6 +1096,7 @@ INSERT_COMMANDS: dict[str, tuple[Any, str]] = {
     "insert-copy-line-above": (copy_from_line, "Insert the character above the cursor (<C-y>)."),
     "insert-toggle-replace": (toggle_replace, "Toggle insert / replace mode (<Insert>)."),
     "insert-undo-break": (undo_break, "Start a new undo step here (<C-g>u)."),
+    "insert-complete": (_complete, "Complete the keyword before the cursor from the buffer (<C-n> / <C-p>)."),
 }
 
 

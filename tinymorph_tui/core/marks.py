@@ -19,6 +19,11 @@ class MarkStore:
         self.marks: dict[str, Pos] = {}
         self.jumps: list[Pos] = []
         self.jump_idx = 0
+        #: the change list (g; g,): where undoable changes started, oldest first
+        self.changes: list[Pos] = []
+        self.change_idx = 0
+        #: a new undo step started: its first change may add a change-list entry
+        self.new_change = True
 
     def set(self, name: str, pos: Pos) -> None:
         """Set a mark ("`" is stored as "'", the previous-context mark)."""
@@ -48,6 +53,50 @@ class MarkStore:
             for p in (_adjust_one(j, r0, r1, r2, c0, c1, c2, whole_line_delete, keep=True) for j in self.jumps)
             if p is not None
         ]
+        if self.changes:
+            self.changes = [
+                _adjust_one(p, r0, r1, r2, c0, c1, c2, whole_line_delete, keep=True) or p
+                for p in self.changes
+            ]
+
+    # -- change list ----------------------------------------------------------------------
+    def note_change(self, pos: Pos, textwidth: int) -> None:
+        """A change at `pos` (Vim's changed_common()): the first change of an undo step
+        adds an entry unless it is on the last entry's line within 'textwidth' (79)
+        columns; until an entry is added, later changes of the step replace the last one."""
+        if not (self.new_change or not self.changes):
+            return
+        add = True
+        if self.changes:
+            lr, lc = self.changes[-1]
+            cols = textwidth or 79
+            add = lr != pos[0] or lc + cols < pos[1] or pos[1] + cols < lc
+        if add:
+            self.new_change = False
+            self.changes.append(pos)
+            if len(self.changes) > 100:
+                self.changes.pop(0)
+        self.changes[-1] = pos
+        self.change_idx = len(self.changes)
+
+    def move_in_changes(self, count: int) -> Pos | str:
+        """g; (count < 0) / g, (count > 0): the entry to go to, or Vim's error message."""
+        n = len(self.changes)
+        if n == 0:
+            return "E664: Changelist is empty"
+        i = self.change_idx
+        if i + count < 0:
+            if i == 0:
+                return "E662: At start of changelist"
+            i = 0
+        elif i + count >= n:
+            if i == n - 1:
+                return "E663: At end of changelist"
+            i = n - 1
+        else:
+            i += count
+        self.change_idx = i
+        return self.changes[i]
 
     # -- jump list ----------------------------------------------------------------------
     def push_jump(self, pos: Pos) -> None:

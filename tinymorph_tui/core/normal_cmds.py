@@ -724,3 +724,40 @@ def a_nop(ctx: Ctx) -> Any:
     """Do nothing."""
     return None
 
+
+
+def _changelist(ctx: Ctx, direction: int) -> Any:
+    ed = ctx.ed
+    res = ed.marks.move_in_changes(direction * ctx.count1)
+    if isinstance(res, str):
+        ed.set_error(res)
+        return False
+    row, col = res
+    row = max(0, min(row, ed.doc.line_count - 1))
+    ed.move_cursor_raw(row, col)
+    ed.clamp_cursor()
+    ed.update_curswant()
+    ed.scroll_to_cursor()
+    return None
+
+
+@action("change-list-older")
+def a_change_older(ctx: Ctx) -> Any:
+    """Go to [count] older position in the change list (g;)."""
+    return _changelist(ctx, -1)
+
+
+@action("change-list-newer")
+def a_change_newer(ctx: Ctx) -> Any:
+    """Go to [count] newer position in the change list (g,)."""
+    return _changelist(ctx, 1)
+
+
+@action("edit-alternate")
+def a_edit_alternate(ctx: Ctx) -> Any:
+    """Edit the alternate file, the one edited before (<C-^>, like `:e #`)."""
+    from tinymorph_tui.core import ex_commands
+
+    ed = ctx.ed
+    ex_commands.execute(ed, "edit #")
+    return False if ed.message_is_error else None
