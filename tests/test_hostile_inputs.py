@@ -31,6 +31,8 @@ async def _session(app: TinymorphApp, keys: str, quit_keys: str) -> None:
         if keys:
             app.feed(keys)
             await pilot.pause()
+        # Typing ":" clears the message line (as in Vim): keep what the keys left there.
+        app.message_before_quit = (app.ed.message, app.ed.message_is_error)  # type: ignore[attr-defined]
         app.feed(quit_keys)
         await pilot.pause()
 
@@ -133,7 +135,8 @@ def test_read_only_file_opens_and_write_is_refused(tmp_path: Path) -> None:
     path.write_text("do not touch\n")
     path.chmod(0o444)
     app = open_and_quit(path, "Aedit<Esc>:w<CR>")
-    assert "read-only" in app.ed.message and app.ed.message_is_error
+    message, is_error = app.message_before_quit  # type: ignore[attr-defined]
+    assert "read-only" in message and is_error
     assert path.read_text() == "do not touch\n"
 
 
