@@ -25,9 +25,19 @@ from tinymorph_tui.core.marks import MarkStore
 from tinymorph_tui.core.motions import MAXCOL, Ctx, Motion
 from tinymorph_tui.core.options import Options
 from tinymorph_tui.core.registers import Registers
-from tinymorph_tui.core.textutil import col_of_vcol, display_width, first_nonblank, vcol_of
+from tinymorph_tui.core.textutil import (
+    col_of_vcol,
+    display_width,
+    first_nonblank,
+    vcol_from,
+    vcol_of,
+)
 
 Listener = Callable[["Editor"], None]
+#: lines longer than this get incremental screen-column bookkeeping (vcol_at)
+LONG_LINE = 20_000
+#: U does not track lines longer than this (it would copy them on each first change)
+U_LINE_LIMIT = 100_000
 _INCOMPLETE = object()
 _INVALID = object()
 
@@ -189,6 +199,8 @@ class Editor:
         self._u_col = 0
         self._u_busy = False
         self._line_cache: tuple[int, int, str] = (-1, -1, "")
+        #: (row, col, screen column, tabstop) last computed on a long line (vcol_at)
+        self._vc_cache: tuple[int, int, int, int] | None = None
         #: the buffer was emptied by deleting all its lines (Vim's ML_EMPTY)
         self.ml_empty = False
         self._pl_cache: dict[int, int] = {}
@@ -402,6 +414,8 @@ class Editor:
             self.marks.new_change = True  # an edit outside a group is an undo step itself
         self.marks.note_change(ev.start_point, int(self.options["textwidth"]))
         self._track_u_line(ev)
+        if self._vc_cache is not None:
+            self._vc_follow(ev)
         if self._events is not None:
             self._events.append(ev)
 
@@ -414,6 +428,10 @@ class Editor:
         r2 = ev.new_end_point[0]
         if r0 == r1 == r2:
             if self._u_row != r0:
+                if self.doc.line_length(r0) > U_LINE_LIMIT:
+                    # a huge line is not copied on every first change (U is off for it)
+                    self._u_row = None
+                    return
                 line = self.doc.line(r0)
                 c0 = ev.start_point[1]
                 before = line[:c0] + ev.deleted + line[c0 + len(ev.inserted) :]
@@ -437,7 +455,7 @@ class Editor:
             self._row = n - 1
         if self._row < 0:
             self._row = 0
-        length = len(self.line(self._row))
+        length = self.doc.line_length(self._row)
         if self.mode in ("insert", "replace") or self._ctrl_o_session is not None or (
             self.mode.startswith("visual") and self.options["selection"] != "old"
         ):
@@ -451,18 +469,63 @@ class Editor:
 
     def update_curswant(self) -> None:
         """Remember the cursor's screen column as the column j/k aim for."""
-        line = self.line(self._row)
+        row, col = self._row, self._col
         ts = int(self.options["tabstop"])
-        v = vcol_of(line, self._col, ts)
-        if (
-            self._col < len(line)
-            and line[self._col] == "\t"
-            and self.mode not in ("insert", "replace")
-        ):
+        if self.doc.line_length(row) > LONG_LINE:
+            v = self.vcol_at(row, col)
+            ch = self.doc.slice(self.doc.offset_of(row, col), self.doc.offset_of(row, col) + 1)
+        else:
+            line = self.line(row)
+            v = vcol_of(line, col, ts)
+            ch = line[col : col + 1]
+        if ch == "\t" and self.mode not in ("insert", "replace"):
             # in normal mode the cursor shows on a tab's last screen cell, and Vim's
             # curswant is that column (j/k aim there)
             v += ts - v % ts - 1
         self._curswant = v
+
+    def vcol_at(self, row: int, col: int) -> int:
+        """Screen column where character `col` of `row` starts.  On a long line it is
+        found from the last one computed there (kept valid through edits after it), so
+        moving and typing on a 50 MB line reads only the text in between."""
+        ts = int(self.options["tabstop"])
+        if self.doc.line_length(row) <= LONG_LINE:
+            return vcol_of(self.line(row), col, ts)
+        doc = self.doc
+        base = doc.line_start(row)
+        c = self._vc_cache
+        v: int | None = None
+        if c is not None and c[0] == row and c[3] == ts:
+            crow, ccol, cv, _ts = c
+            if col >= ccol and col - ccol <= LONG_LINE:
+                v = vcol_from(doc.slice(base + ccol, base + col), cv, ts)
+            elif col < ccol and ccol - col <= LONG_LINE:
+                seg = doc.slice(base + col, base + ccol)
+                if "\t" not in seg:
+                    v = cv - display_width(seg, ts)
+        if v is None:
+            v = vcol_of(doc.slice(base, base + col), col, ts)
+        self._vc_cache = (row, col, v, ts)
+        return v
+
+    def _vc_follow(self, ev: Any) -> None:
+        """Keep the long-line screen column cache valid through an edit (or drop it)."""
+        row, ccol, cv, ts = self._vc_cache  # type: ignore[misc]
+        r0, c0 = ev.start_point
+        r1, c1 = ev.old_end_point
+        r2 = ev.new_end_point[0]
+        if r1 < row and r1 - r0 == r2 - r0:
+            return  # lines above changed, none added or removed
+        if r0 > row or (r0 == row and r1 == row and r2 == row and c0 >= ccol):
+            return  # the text before the cached column is unchanged
+        if r0 == r1 == r2 == row and c1 == ccol and "\t" not in ev.deleted and "\t" not in ev.inserted:
+            # an edit ending at the cached column (<BS>, typing before it)
+            self._vc_cache = (row, c0, cv - display_width(ev.deleted, ts), ts)
+            return
+        if r1 < row:
+            self._vc_cache = (row + (r2 - r1), ccol, cv, ts)
+            return
+        self._vc_cache = None
 
     def curswant_vcol(self) -> int:
         """The wanted screen column (MAXCOL after $)."""
@@ -501,11 +564,16 @@ class Editor:
             self._pl_version = self.doc.version
         v = self._pl_cache.get(row)
         if v is None:
-            line = self.line(row)
             cols = max(int(self.options["columns"]), 1)
+            n = self.doc.line_length(row)
             if not self.options["wrap"]:
                 v = 1
+            elif n > LONG_LINE:
+                # counted as one cell per character: reading a 50 MB line on every
+                # edit to measure it exactly would cost more than the edit
+                v = max(1, -(-n // cols))
             else:
+                line = self.line(row)
                 w = len(line) if line.isascii() and "\t" not in line else display_width(
                     line, int(self.options["tabstop"]))
                 v = max(1, -(-w // cols))

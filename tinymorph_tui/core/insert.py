@@ -53,6 +53,7 @@ class Session:
     #: command's keys are not part of the insert's repeat)
     ctrl_o_dot: Any = None
     completion: Any = None  # a <C-n> / <C-p> completion in progress (completion.py)
+    literal: Any = None  # the code being typed after <C-v> (_literal_key)
 
 
 def _opt(ed: Editor, name: str) -> Any:
@@ -135,8 +136,10 @@ def _has_longer(ed: Editor, keys: list[str]) -> bool:
 
 
 def _one_key(ed: Editor, s: Session, tok: str, cid: str | None) -> None:
-    if s.completion is not None and cid != "insert-complete":
-        s.completion = None  # any other key accepts the completion shown
+    if s.completion is not None and cid != "insert-complete" and tok not in ("<C-n>", "<C-p>"):
+        # any other key accepts the completion shown (<C-n> may reach completion through
+        # a shell binding that falls through, e.g. the hints' cycle key)
+        s.completion = None
     if s.arrow_used and cid not in ("insert-move", "insert-escape", "insert-normal-command"):
         stop_arrow(ed, s, tok)
     if cid != "insert-move":
@@ -239,52 +242,66 @@ def _pending_arg(ed: Editor, s: Session, tok: str) -> None:
     s.pending = []
 
 
-#: <C-v> followed by: (base, most digits, largest value) -- Vim's get_literal()
-_NUMERIC = {"d": (10, 3, 255), "o": (8, 3, 255), "x": (16, 2, 255), "u": (16, 4, 0xFFFF),
-            "U": (16, 8, 0x7FFFFFFF)}
-
-
 def _literal_key(ed: Editor, s: Session, tok: str) -> None:
-    """A key after <C-v>: a character code (decimal, o octal, x u U hex) or the key itself."""
+    """A key after <C-v>, as Vim's get_literal(): decimal digits (up to 3), or after x / X
+    hex (2), o / O octal (3), u hex (4), U hex (8), giving a character code; any other
+    key ends the code (and is then handled as typed) or, with no digit yet, is inserted
+    literally.  x o u switch the base even after digits, as in Vim."""
     s.typed.append(tok)
-    if len(s.pending) == 1:
-        if tok in ("x", "X", "o", "O", "u", "U"):
-            s.pending.append(tok if tok in "uU" else tok.lower())
-            s.pending.append(tok)  # the letter is inserted itself when no digit follows
-            return
-        if len(tok) == 1 and tok.isdigit():
-            s.pending += ["d", ""]
+    st = s.literal
+    if st is None:
+        st = s.literal = {"hex": False, "octal": False, "unicode": "", "cc": 0, "i": 0}
+    nc = tok if len(tok) == 1 else ""
+    done = False
+    if nc in ("x", "X"):
+        st["hex"] = True
+    elif nc in ("o", "O"):
+        st["octal"] = True
+    elif nc in ("u", "U"):
+        st["unicode"] = nc
+    else:
+        if st["hex"] or st["unicode"]:
+            ok = nc != "" and nc in "0123456789abcdefABCDEF"
+            base = 16
+        elif st["octal"]:
+            ok = nc != "" and nc in "01234567"
+            base = 8
         else:
-            s.pending = []
-            ch = tok if len(tok) == 1 else _literal_of(tok)
-            if ch:
-                insert_text(ed, s, ch, literal=True)
+            ok = nc != "" and nc in "0123456789"
+            base = 10
+        if not ok:
+            _literal_end(ed, s, tok)
             return
-    mode, letter = s.pending[1], s.pending[2]
-    base, most, top = _NUMERIC[mode]
-    digits = s.pending[3:]
-    valid = len(tok) == 1 and tok.lower() in "0123456789abcdef"[:base]
-    if valid:
-        digits = digits + [tok]
-        s.pending.append(tok)
-        value = int("".join(digits), base)
-        nxt = value * base
-        if len(digits) < most and nxt <= top:
-            return  # more digits may follow
+        st["cc"] = st["cc"] * base + int(nc, 16)
+        st["i"] += 1
+    if st["cc"] > 255 and not st["unicode"]:
+        st["cc"] = 255
+    i = st["i"]
+    if st["hex"]:
+        done = i >= 2
+    elif st["unicode"]:
+        done = i >= (4 if st["unicode"] == "u" else 8)
+    else:
+        done = i >= 3
+    if done:
         s.pending = []
-        _insert_code(ed, s, min(value, top))
-        return
-    # a key that is not a digit ends the code; it is then handled as typed
+        s.literal = None
+        _insert_code(ed, s, st["cc"])
+
+
+def _literal_end(ed: Editor, s: Session, tok: str) -> None:
+    """A key that is not a digit after <C-v>[xou]digits."""
+    st = s.literal
     s.pending = []
-    if not digits:
-        # no number after x / o / u: the key itself is inserted literally (the letter is
-        # dropped), as Vim's get_literal() does
-        del letter
+    s.literal = None
+    assert st is not None
+    if st["i"] == 0:
+        # no number entered: the key itself, literally (a base letter before it is lost)
         ch = tok if len(tok) == 1 else _literal_of(tok)
         if ch:
             insert_text(ed, s, ch, literal=True)
         return
-    _insert_code(ed, s, int("".join(digits), base))
+    _insert_code(ed, s, st["cc"])
     s.typed.pop()
     handle_key(ed, tok)
 
@@ -386,23 +403,23 @@ def type_char(ed: Editor, s: Session, ch: str, *, literal: bool = False) -> None
     tw = int(_opt(ed, "textwidth"))
     if tw == 0 and int(_opt(ed, "wrapmargin")) > 0:
         tw = max(int(_opt(ed, "columns")) - int(_opt(ed, "wrapmargin")), 0)
+    # The line itself is read only when it must be (wrapping, replace): on a 50 MB line
+    # a copy per key would cost more than everything else together.
     if (
         tw > 0
         and ch not in " \t"
         and "t" in str(_opt(ed, "formatoptions"))
-        and not (s.replace and c < len(doc.line(r)))  # overtyping never wraps
+        and not (s.replace and c < doc.line_length(r))  # overtyping never wraps
     ):
-        line = doc.line(r)
-        v = vcol_of(line, c, int(_opt(ed, "tabstop")))
+        v = ed.vcol_at(r, c)
         if v + char_width(ch) > tw:
             if _auto_wrap(ed, s, tw):
                 r, c = _cur(ed)
     if s.ai_row == r:
         s.ai_row = None
-    line = doc.line(r)
     off = doc.offset_of(r, c)
-    if s.replace and c < len(line):
-        s.replaced.append(line[c])
+    if s.replace and c < doc.line_length(r):
+        s.replaced.append(doc.slice(off, off + 1))
         doc.replace(off, off + 1, ch)
     else:
         if s.replace:
@@ -438,35 +455,20 @@ def _auto_wrap(ed: Editor, s: Session, tw: int) -> bool:
     within 'textwidth'; the cursor keeps its place in the moved text."""
     doc = ed.doc
     r, startcol = _cur(ed)
-    line = doc.line(r)
+    from tinymorph_tui.core.editor import LONG_LINE
+
+    if doc.line_length(r) > LONG_LINE:
+        # only the text up to the cursor matters (plus blanks right after it)
+        base = doc.line_start(r)
+        line = doc.slice(base, base + min(doc.line_length(r), startcol + 4096))
+    else:
+        line = doc.line(r)
     ts = int(_opt(ed, "tabstop"))
     # wantcol: the character at screen column tw (0-based)
     from tinymorph_tui.core.textutil import col_of_vcol
 
     wantcol = col_of_vcol(line, tw, ts)
-    col = startcol
-    foundcol = 0
-    end_foundcol = 0
-    # at the insert position Vim looks at the typed (non-blank) character, not at the
-    # text after the cursor
-    cc = "x"
-    while True:
-        if cc in (" ", "\t") and cc:
-            end_col = col
-            while col > 0 and line[col] in " \t":
-                col -= 1
-                cc = line[col]
-            if col == 0 and cc in " \t":
-                break
-            col += 1
-            end_foundcol = end_col + 1
-            foundcol = col
-            if col <= wantcol:
-                break
-        if col == 0:
-            break
-        col -= 1
-        cc = line[col]
+    foundcol = find_break(line, startcol, wantcol)
     if foundcol == 0:
         return False
     # Don't break before the insert start on the same line if nothing was typed there.
@@ -489,8 +491,39 @@ def _auto_wrap(ed: Editor, s: Session, tw: int) -> bool:
     doc.replace(a, b, "\n" + ind)
     ed.move_cursor_raw(r + 1, len(ind) + new_startcol)
     s.wrapped = True
-    del end_foundcol
     return True
+
+
+def _first_blank(line: str, a: int, b: int) -> int:
+    """Index of the first space or tab in line[a:b], or -1."""
+    hits = [i for i in (line.find(" ", a, b), line.find("\t", a, b)) if i >= 0]
+    return min(hits) if hits else -1
+
+
+def find_break(line: str, startcol: int, wantcol: int) -> int:
+    """Where internal_format() breaks: the start of the rightmost run of blanks before
+    `startcol` that starts at or before `wantcol`; failing that the leftmost run after
+    it; 0 for none.  A run reaching the start of the line is no break point (it ends the
+    search).  Done with str searches: the loop Vim runs char by char would take seconds
+    on a 50 MB line."""
+    hi = min(wantcol, startcol - 1)
+    idx = max(line.rfind(" ", 0, hi + 1), line.rfind("\t", 0, hi + 1)) if hi >= 0 else -1
+    search_from = hi + 1
+    if idx >= 0:
+        j = idx
+        while j > 0 and line[j - 1] in " \t":
+            j -= 1
+        if j > 0:
+            return j
+        # blanks from the line start: look right of them
+        k = idx
+        while k < len(line) and line[k] in " \t":
+            k += 1
+        search_from = k
+    if search_from >= startcol:
+        return 0
+    k = _first_blank(line, search_from, startcol)
+    return k if k > 0 else 0
 
 
 def newline(ed: Editor, s: Session, tok: str) -> bool:
@@ -574,11 +607,12 @@ def backspace(ed: Editor, s: Session, tok: str) -> bool:
     if not can_start and (r == s.start[0] and c <= s.start[1]):
         ed.beep()
         return False
-    line = doc.line(r)
     n = 1
     sts = ed.options.effective_softtabstop
     ts = int(_opt(ed, "tabstop"))
-    if sts and line[c - 1] == " " and not s.replace:
+    # the line is read only for 'softtabstop' (not on every <BS> of a huge line)
+    line = doc.line(r) if sts and not s.replace else ""
+    if sts and not s.replace and line[c - 1] == " ":
         v = vcol_of(line, c, ts)
         want = ((v - 1) // sts) * sts
         j = c
@@ -784,6 +818,10 @@ def _repeat_insert(ed: Editor, s: Session) -> None:
             # Vim's start_redo_ins(): o / O repeat by typing a line break, then the text
             newline(ed, s, "<CR>")
         for k in keys:
+            if s.pending:
+                # the argument of <C-v> <C-k> <C-r> typed in the first round
+                _pending_arg(ed, s, k)
+                continue
             cid = ed.keymap.lookup("insert", [k])[0]
             if cid in ("insert-escape",):
                 continue

@@ -124,19 +124,20 @@ def _left(ctx: Ctx, wrap_flag: str) -> Motion | None:
 def _right(ctx: Ctx, wrap_flag: str | None) -> Motion | None:
     ed = ctx.ed
     r, c = ed.cursor_raw
-    line = ed.line(r)
+    # only line lengths are needed (x / dl on a huge line must not copy it)
+    length = ed.doc.line_length(r)
     n = ctx.count1
     wrap = wrap_flag is not None and _ww(ed, wrap_flag)
     moved = False
     past = ctx.op is not None or ed.mode.startswith("visual") and ed.options["selection"] != "old"
     while n > 0:
-        limit = len(line) if past else len(line) - 1
+        limit = length if past else length - 1
         if c < limit:
             c += 1
         elif wrap and r + 1 < ed.doc.line_count:
             r += 1
             c = 0
-            line = ed.line(r)
+            length = ed.doc.line_length(r)
         else:
             break
         moved = True
@@ -144,7 +145,7 @@ def _right(ctx: Ctx, wrap_flag: str | None) -> Motion | None:
     if not moved:
         if ctx.op:
             # Vim: at the end of a non-empty line the motion becomes inclusive
-            return Motion(r, c, "inclusive" if line and c < len(line) else "exclusive")
+            return Motion(r, c, "inclusive" if length and c < length else "exclusive")
         return None
     return Motion(r, c)
 

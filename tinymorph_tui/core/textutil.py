@@ -116,6 +116,19 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+def vcol_from(seg: str, start_vcol: int, tabstop: int) -> int:
+    """Screen column after `seg` when it starts at screen column `start_vcol`."""
+    if seg.isascii() and "\t" not in seg:
+        return start_vcol + len(seg)
+    v = start_vcol
+    for ch in seg:
+        if ch == "\t":
+            v += tabstop - v % tabstop
+        else:
+            v += char_width(ch)
+    return v
+
+
 def vcol_of(line: str, col: int, tabstop: int) -> int:
     """Screen column where character `col` starts (col may be len(line))."""
     if col <= 0:

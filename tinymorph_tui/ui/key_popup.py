@@ -35,7 +35,8 @@ def continuation_rows(ed: Any, limit: int = MAX_ENTRIES) -> list[tuple[str, str]
         else:
             keys, cmd = str(getattr(item, "keys", item)), str(getattr(item, "command", ""))
         rows.append((keys, _describe(ed, cmd)))
-    rows.sort(key=lambda r: (len(r[0]), r[0]))
+    # shortest first, letters before punctuation (the entries a writer looks for)
+    rows.sort(key=lambda r: (len(r[0]), not r[0][:1].isalnum(), r[0].lower(), r[0]))
     if len(rows) > limit:
         more = len(rows) - (limit - 1)
         rows = rows[: limit - 1] + [("…", f"{more} more")]
