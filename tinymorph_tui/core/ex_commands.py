@@ -82,11 +82,11 @@ def execute(ed: Any, line: str) -> None:
         while text is not None:
             text = run_one(ed, text)
     except ExError as exc:
-        _error(ed, exc.message)
+        ed.set_error(exc.message)
     except RecursionError:
-        _error(ed, "E169: Command too recursive")
+        ed.set_error("E169: Command too recursive")
     except Exception as exc:  # a bug must not take the editor down; say what happened
-        _error(ed, f"E000: internal error in :{line.strip()[:40]}: {type(exc).__name__}: {exc}")
+        ed.set_error(f"E000: internal error in :{line.strip()[:40]}: {type(exc).__name__}: {exc}")
     finally:
         if grouped:
             _end_change(ed)
@@ -119,23 +119,6 @@ def _end_change(ed: Any) -> None:
         fn()
     else:
         ed.doc.end_group(tuple(ed.cursor))
-
-
-def _error(ed: Any, msg: str) -> None:
-    fn = getattr(ed, "set_error", None)
-    if fn is not None:
-        fn(msg)
-    else:
-        ed.message = msg
-
-
-def message(ed: Any, msg: str) -> None:
-    """Show an informational message."""
-    fn = getattr(ed, "set_message", None)
-    if fn is not None:
-        fn(msg)
-    else:
-        ed.message = msg
 
 
 def run_one(ed: Any, s: str) -> str | None:
@@ -355,8 +338,7 @@ def _do_write(ed: Any, cmd: ExCmd, *, quiet: bool = False) -> bool:
         raise ExError(f"E212: Can't open file for writing: {exc.strerror or exc}") from None
     if not quiet:
         nlines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-        message(
-            ed,
+        ed.set_message(
             _write_message(
                 Path(target),
                 nlines,
@@ -399,7 +381,7 @@ def ex_saveas(ed: Any, cmd: ExCmd) -> None:
     except DocumentError as exc:
         raise ExError(f"E212: Can't open file for writing: {exc}") from None
     text = ed.doc.text()
-    message(ed, _write_message(target, text.count("\n") + 1, len(text.encode("utf-8")) + 1, True))
+    ed.set_message(_write_message(target, text.count("\n") + 1, len(text.encode("utf-8")) + 1, True))
 
 
 def _request_quit(ed: Any) -> None:
@@ -467,9 +449,9 @@ def ex_edit(ed: Any, cmd: ExCmd) -> None:
     nchars = len(new)
     exists = path.exists()
     if exists:
-        message(ed, f'"{path}" {lines}L, {nchars + (1 if nchars else 0)}B')
+        ed.set_message(f'"{path}" {lines}L, {nchars + (1 if nchars else 0)}B')
     else:
-        message(ed, f'"{path}" [New]')
+        ed.set_message(f'"{path}" [New]')
 
 
 def _remember_alternate(
@@ -557,7 +539,7 @@ def ex_registers(ed: Any, cmd: ExCmd) -> None:
         kind = {"char": "c", "line": "l", "block": "b"}.get(entry.kind, "c")
         text = entry.as_vim() if hasattr(entry, "as_vim") else str(entry.text)
         lines.append(f'  {kind}  "{name}   {_visible(text)}')
-    message(ed, "\n".join(lines))
+    ed.set_message("\n".join(lines))
 
 
 def ex_marks(ed: Any, cmd: ExCmd) -> None:
@@ -580,7 +562,7 @@ def ex_marks(ed: Any, cmd: ExCmd) -> None:
         shown += 1
     if wanted is not None and shown == 0:
         raise ExError(f'E283: No marks matching "{cmd.arg.strip()}"')
-    message(ed, "\n".join(lines))
+    ed.set_message("\n".join(lines))
 
 
 def ex_set(ed: Any, cmd: ExCmd) -> None:
@@ -590,7 +572,7 @@ def ex_set(ed: Any, cmd: ExCmd) -> None:
     except OptionError as exc:
         raise ExError(exc.message) from None
     if msg:
-        message(ed, msg.lstrip("\n"))
+        ed.set_message(msg.lstrip("\n"))
 
 
 def ex_nohlsearch(ed: Any, cmd: ExCmd) -> None:
@@ -625,7 +607,7 @@ def _undo(ed: Any, redo: bool) -> None:
         return
     pos = ed.doc.redo() if redo else ed.doc.undo()
     if pos is None:
-        _error(ed, "Already at newest change" if redo else "Already at oldest change")
+        ed.set_error("Already at newest change" if redo else "Already at oldest change")
     else:
         ed.cursor = pos
 
@@ -633,7 +615,7 @@ def _undo(ed: Any, redo: bool) -> None:
 def ex_equal(ed: Any, cmd: ExCmd) -> None:
     """:= prints the last line number (or the range's last line)."""
     n = cmd.line2 if cmd.addr_count > 0 else ed.doc.line_count
-    message(ed, str(n))
+    ed.set_message(str(n))
 
 
 def ex_startinsert(ed: Any, cmd: ExCmd) -> None:

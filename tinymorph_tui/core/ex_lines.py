@@ -18,12 +18,6 @@ from .textutil import first_nonblank, indent_width, make_indent, vcol_of
 # -- shared helpers ---------------------------------------------------------------------------
 
 
-def _msg(ed: Any, text: str) -> None:
-    fn = getattr(ed, "set_message", None)
-    if fn is not None:
-        fn(text)
-    else:
-        ed.message = text
 
 
 def note_change_cursor(ed: Any) -> None:
@@ -87,7 +81,7 @@ def msgmore(ed: Any, n: int) -> None:
             text = f"{pn} more line" + ("s" if pn != 1 else "")
         else:
             text = "1 line less" if pn == 1 else f"{pn} fewer lines"
-        _msg(ed, text)
+        ed.set_message(text)
 
 
 def _line_block(doc: Any, r0: int, r1: int) -> str:
@@ -169,7 +163,7 @@ def ex_delete(ed: Any, cmd: ExCmd) -> None:
     beginline(ed, row, white=True)
     set_change_marks(ed, (row, 0), (row, 0))
     if was_all and doc.line_count == 1 and doc.line(0) == "":
-        _msg(ed, "--No lines in buffer--")
+        ed.set_message("--No lines in buffer--")
     else:
         msgmore(ed, -nlines)
 
@@ -182,7 +176,7 @@ def ex_yank(ed: Any, cmd: ExCmd) -> None:
     set_change_marks(ed, (r0, 0), (r1, max(0, len(doc.line(r1)) - 1)))
     n = r1 - r0 + 1
     if n > int(ed.options["report"]):
-        _msg(ed, f"{n} lines yanked" if n != 1 else "1 line yanked")
+        ed.set_message(f"{n} lines yanked" if n != 1 else "1 line yanked")
 
 
 def ex_put(ed: Any, cmd: ExCmd) -> None:
@@ -255,7 +249,7 @@ def ex_move(ed: Any, cmd: ExCmd) -> None:
     set_change_marks(ed, (first, 0), (last, 0))
     beginline(ed, last, white=False)
     if nlines > int(ed.options["report"]):
-        _msg(ed, f"{nlines} lines moved" if nlines != 1 else "1 line moved")
+        ed.set_message(f"{nlines} lines moved" if nlines != 1 else "1 line moved")
 
 
 def ex_copy(ed: Any, cmd: ExCmd) -> None:
@@ -396,7 +390,7 @@ def ex_shift(ed: Any, cmd: ExCmd) -> None:
     n = r1 - r0 + 1
     if n > int(ed.options["report"]):
         times = "1 time" if amount == 1 else f"{amount} times"
-        _msg(ed, f"{n} lines {cmd.name}ed {times}")
+        ed.set_message(f"{n} lines {cmd.name}ed {times}")
 
 
 # -- :normal ----------------------------------------------------------------------------------
@@ -461,7 +455,7 @@ def _print_lines(ed: Any, cmd: ExCmd, number: bool, lst: bool) -> None:
     if gctx is not None:
         gctx.printed.extend(out)
     else:
-        _msg(ed, "\n".join(out))
+        ed.set_message("\n".join(out))
     beginline(ed, cmd.line2 - 1, white=False)
 
 

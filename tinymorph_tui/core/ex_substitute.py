@@ -373,7 +373,7 @@ def _join_substitute(ed: Any, line1: int, line2: int) -> None:
     set_change_marks(ed, (line1 - 1, 0), (line1 - 1, 0))
     set_cursor(ed, line1 - 1, col)
     if count - 1 > int(ed.options["report"]) and global_ctx(ed) is None:
-        _msg(ed, _sub_message(count - 1, 1, False))
+        ed.set_message(_sub_message(count - 1, 1, False))
 
 
 # -- :s///c ----------------------------------------------------------------------------------
@@ -461,7 +461,7 @@ def _confirm_next(ed: Any, st: SubConfirm) -> bool:
 def _confirm_prompt(ed: Any, st: SubConfirm) -> None:
     assert st.match is not None
     set_cursor(ed, st.row, st.match[0])
-    _msg(ed, f"replace with {st.sub_text} (y/n/a/q/l/^E/^Y)?")
+    ed.set_message(f"replace with {st.sub_text} (y/n/a/q/l/^E/^Y)?")
 
 
 def _confirm_apply(ed: Any, st: SubConfirm) -> None:
@@ -520,9 +520,9 @@ def _confirm_finish(ed: Any, st: SubConfirm, substituted_last: bool) -> None:
     if st.last_sub_row is not None:
         set_change_marks(ed, (min(st.lines_hit), 0), (st.last_sub_row, 0))
     if st.nsubs > int(ed.options["report"]):
-        _msg(ed, _sub_message(st.nsubs, len(st.lines_hit), False))
+        ed.set_message(_sub_message(st.nsubs, len(st.lines_hit), False))
     else:
-        _msg(ed, "")
+        ed.set_message("")
     if hasattr(ed, "scroll_to_cursor"):
         ed.scroll_to_cursor()
 
@@ -571,9 +571,7 @@ def confirm_key(ed: Any, key: str) -> bool:
     except Exception as exc:  # never leave the editor stuck in the prompt
         ed._sub_confirm = None
         _confirm_close_group(ed, st)
-        fn = getattr(ed, "set_error", None)
-        if fn is not None:
-            fn(f"E000: internal error in :s///c: {type(exc).__name__}: {exc}")
+        ed.set_error(f"E000: internal error in :s///c: {type(exc).__name__}: {exc}")
     return True
 
 
@@ -592,12 +590,6 @@ def _compile(
     return compile_vim(pattern, ic, scs, _keyword_class(opts), last_sub, magic)
 
 
-def _msg(ed: Any, text: str) -> None:
-    fn = getattr(ed, "set_message", None)
-    if fn is not None:
-        fn(text)
-    else:
-        ed.message = text
 
 
 def _sub_message(nsubs: int, nlines: int, count_only: bool) -> str:
@@ -638,7 +630,7 @@ def _run_substitute(
         else:
             # the cursor stays on its line, moved to the first non-blank
             beginline(ed, ed.cursor[0], white=True)
-            _msg(ed, _sub_message(nsubs, nlines, True))
+            ed.set_message(_sub_message(nsubs, nlines, True))
         return
 
     set_change_marks(ed, (line1 - 1, 0), (max(new_line2, 1) - 1, 0))
@@ -653,7 +645,7 @@ def _run_substitute(
             ed.push_jump()
         beginline(ed, row, white=True)
         if nsubs > int(ed.options["report"]):
-            _msg(ed, _sub_message(nsubs, nlines, False))
+            ed.set_message(_sub_message(nsubs, nlines, False))
     if flags.do_print:
         line = doc.line(row)
         if flags.do_list:
@@ -663,7 +655,7 @@ def _run_substitute(
         if gctx is not None:
             gctx.printed.append(line)
         else:
-            _msg(ed, line)
+            ed.set_message(line)
 
 
 def _line_matches(
@@ -1030,9 +1022,9 @@ def ex_global(ed: Any, cmd: ExCmd) -> None:
                 rows.append(row)
     if not rows:
         if invert:
-            _msg(ed, f"Pattern found in every line: {pattern}")
+            ed.set_message(f"Pattern found in every line: {pattern}")
         else:
-            _msg(ed, f"Pattern not found: {pattern}")
+            ed.set_message(f"Pattern not found: {pattern}")
         return
     command = command.strip(" \t") or "p"
     marked = _MarkedRows(rows)
@@ -1063,10 +1055,10 @@ def ex_global(ed: Any, cmd: ExCmd) -> None:
     else:
         set_cursor(ed, *ed.cursor)
     if ctx.printed:
-        _msg(ed, "\n".join(ctx.printed))
+        ed.set_message("\n".join(ctx.printed))
     elif doc.line_count == 1 and doc.line(0) == "" and old_count > 1:
-        _msg(ed, "--No lines in buffer--")
+        ed.set_message("--No lines in buffer--")
     elif ctx.nsubs > int(ed.options["report"]):
-        _msg(ed, _sub_message(ctx.nsubs, ctx.nlines, False))
+        ed.set_message(_sub_message(ctx.nsubs, ctx.nlines, False))
     else:
         msgmore(ed, doc.line_count - old_count)

@@ -789,7 +789,7 @@ def search(
     if not pattern_text:
         prev = getattr(ed, "last_search", None) or st.pattern
         if not prev:
-            _error(ed, "E35: No previous regular expression")
+            ed.set_error("E35: No previous regular expression")
             return None
         pattern_text = prev
     off, rest = parse_offset(offset)
@@ -823,7 +823,7 @@ def search(
             keep_direction=True,
         )
     if rest.strip():
-        _error(ed, f"E488: Trailing characters: {rest.strip()}")
+        ed.set_error(f"E488: Trailing characters: {rest.strip()}")
         return None
     return motion
 
@@ -846,20 +846,6 @@ def _remember_pattern(ed: Any, pattern: str) -> None:
         regs.set_special("/", pattern)
 
 
-def _error(ed: Any, msg: str) -> None:
-    fn = getattr(ed, "set_error", None)
-    if fn is not None:
-        fn(msg)
-    else:
-        ed.message = msg
-
-
-def _message(ed: Any, msg: str) -> None:
-    fn = getattr(ed, "set_message", None)
-    if fn is not None:
-        fn(msg)
-    else:
-        ed.message = msg
 
 
 def _do_search(
@@ -875,7 +861,7 @@ def _do_search(
     try:
         compiled = compile_for(ed, pattern_text, use_smartcase=use_smartcase)
     except VimRegexError as exc:
-        _error(ed, exc.message)
+        ed.set_error(exc.message)
         return None
     # Start the search before the character offset so "?pat?e+2" and "/pat/s-2" do not
     # find the same match again (Vim does this for character offsets only).
@@ -899,13 +885,13 @@ def _do_search(
         visual=visual_area(ed) if compiled.visual else None,
     )
     if not res.found:
-        _error(ed, res.message or f"E486: Pattern not found: {pattern_text}")
+        ed.set_error(res.message or f"E486: Pattern not found: {pattern_text}")
         return None
     if res.wrapped:
-        _message(ed, BOT_TOP_MSG if forward else TOP_BOT_MSG)
+        ed.set_message(BOT_TOP_MSG if forward else TOP_BOT_MSG)
     else:
         sep = "/" if forward else "?"
-        _message(ed, sep + pattern_text + (sep + off.text if off.text else ""))
+        ed.set_message(sep + pattern_text + (sep + off.text if off.text else ""))
     if off.line:
         row = max(0, min(doc.line_count - 1, res.start[0] + off.off))
         target: Pos = (row, 0)
@@ -953,7 +939,7 @@ def search_next(ed: Any, *, reverse: bool = False, count: int = 1) -> SearchMoti
     st = search_state(ed)
     pat = getattr(ed, "last_search", None) or st.pattern
     if not pat:
-        _error(ed, "E35: No previous regular expression")
+        ed.set_error("E35: No previous regular expression")
         return None
     base_forward = getattr(ed, "search_forward", st.forward)
     offset = st.offset
@@ -1007,7 +993,7 @@ def search_word(
             esc, bool(opts["ignorecase"]), False, _keyword_class(opts), st.subst_string
         )
     except VimRegexError as exc:
-        _error(ed, exc.message)
+        ed.set_error(exc.message)
         return None
     res = find(
         doc,
@@ -1019,10 +1005,9 @@ def search_word(
         pattern_text=esc,
     )
     if not res.found:
-        _error(ed, res.message or f"E486: Pattern not found: {esc}")
+        ed.set_error(res.message or f"E486: Pattern not found: {esc}")
         return None
-    _message(
-        ed,
+    ed.set_message(
         (BOT_TOP_MSG if forward else TOP_BOT_MSG)
         if res.wrapped
         else ("/" if forward else "?") + esc,
@@ -1039,12 +1024,12 @@ def gn_match(ed: Any, *, forward: bool = True, count: int = 1) -> tuple[Pos, Pos
     st = search_state(ed)
     pat = getattr(ed, "last_search", None) or st.pattern
     if not pat:
-        _error(ed, "E35: No previous regular expression")
+        ed.set_error("E35: No previous regular expression")
         return None
     try:
         compiled = compile_for(ed, pat, use_smartcase=not st.no_smartcase)
     except VimRegexError as exc:
-        _error(ed, exc.message)
+        ed.set_error(exc.message)
         return None
     doc = ed.doc
     ws = bool(ed.options["wrapscan"])
@@ -1086,7 +1071,7 @@ def gn_match(ed: Any, *, forward: bool = True, count: int = 1) -> tuple[Pos, Pos
             pattern_text=pat,
         )
     if not res.found:
-        _error(ed, res.message or f"E486: Pattern not found: {pat}")
+        ed.set_error(res.message or f"E486: Pattern not found: {pat}")
         return None
     return res.start, res.end
 
