@@ -13,6 +13,7 @@ id) are collected in `Keymap.errors` as "file: key: reason" and the defaults sta
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from collections.abc import Iterable
@@ -167,16 +168,77 @@ class Keymap:
         known_commands: Iterable[str] | None = None,
     ) -> Keymap:
         """Load the defaults and merge the user's file over them (see module doc)."""
-        km = cls()
         default_path = default_path or default_keymap_path()
         user_path = user_path if user_path is not None else user_keymap_path()
         known = set(known_commands) if known_commands is not None else None
-        base = km._read(default_path)
-        km._apply(default_path, base, known)
+        km = cls._load_defaults(default_path, known)
         if user_path.is_file():
             over = km._read(user_path)
             km._apply(user_path, over, known)
         return km
+
+    @classmethod
+    def _load_defaults(cls, path: Path, known: set[str] | None) -> Keymap:
+        """The keymap of the defaults file alone, from the start-up cache when it is valid.
+
+        Parsing vim.toml and binding its ~350 keys takes ~7 ms of every start; the result
+        depends only on the file's bytes, the known command ids and this code, so it is
+        kept (see `_cache_key`) and rebuilt from the cache in well under a millisecond.
+        """
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        key = _cache_key(path, data, known) if data is not None else None
+        if key is not None:
+            cached = _read_cache(key)
+            if cached is not None:
+                km = cls()
+                try:
+                    km._restore(cached)
+                except Exception:  # a cache of the wrong shape: parse the file instead
+                    pass
+                else:
+                    return km
+        km = cls()
+        base = km._read(path) if data is None else km._parse(path, data)
+        km._apply(path, base, known)
+        if key is not None and not km.errors:
+            _write_cache(key, km._snapshot())
+        return km
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        """This keymap's own state as plain data (for the start-up cache)."""
+        return (
+            self._own,
+            self.shadowed,
+            list(self.errors),
+            {mode: _node_data(trie.root) for mode, trie in self.tries.items()},
+        )
+
+    def _restore(self, snapshot: Any) -> None:
+        """Take the state `_snapshot` made (raises on data of another shape)."""
+        own, shadowed, errors, tries = snapshot
+        if not (isinstance(own, dict) and isinstance(shadowed, dict)):
+            raise ValueError("not a keymap snapshot")
+        if not (isinstance(errors, list) and isinstance(tries, dict)):
+            raise ValueError("not a keymap snapshot")
+        restored: dict[str, Trie] = {}
+        for mode, data in tries.items():
+            trie = Trie()
+            trie.root = _node_from(data)
+            restored[str(mode)] = trie
+        self._own = {str(m): dict(t) for m, t in own.items()}
+        self.shadowed = dict(shadowed)
+        self.errors = [str(e) for e in errors]
+        self.tries = restored
+
+    def _parse(self, path: Path, data: bytes) -> dict[str, Any]:
+        try:
+            return tomllib.loads(data.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            self.errors.append(f"{path}: {exc}")
+        return {}
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
@@ -256,3 +318,83 @@ def _has_live(node: _Node) -> bool:
         if child.command or _has_live(child):
             return True
     return False
+
+
+# -- the start-up cache of the parsed defaults --------------------------------------------
+#: Bumped whenever the snapshot's shape changes.
+_CACHE_FORMAT = 1
+
+
+def _cache_path() -> Path:
+    """`$XDG_CACHE_HOME/tinymorph/keymap-defaults.marshal` (XDG default ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tinymorph" / "keymap-defaults.marshal"
+
+
+def _cache_key(path: Path, data: bytes, known: set[str] | None) -> tuple[Any, ...] | None:
+    """What the parsed defaults depend on: the file's bytes (by length and CRC, not its
+    mtime, which can stay put across a quick rewrite), the known command ids, the Python
+    version (marshal's format) and the code that parses them (this module and keys.py)."""
+    import sys
+    import zlib
+
+    from tinymorph_tui.core import keys
+
+    try:
+        code = tuple(os.stat(f).st_mtime_ns for f in (__file__, keys.__file__))
+    except (OSError, TypeError):
+        return None
+    return (
+        _CACHE_FORMAT,
+        sys.hexversion,
+        code,
+        str(path),
+        len(data),
+        zlib.crc32(data),
+        tuple(sorted(known)) if known is not None else None,
+    )
+
+
+def _read_cache(key: tuple[Any, ...]) -> Any:
+    """The cached snapshot for `key`, or None (missing, stale, unreadable or corrupt)."""
+    import marshal
+
+    try:
+        raw = _cache_path().read_bytes()
+        stored_key, snapshot = marshal.loads(raw)
+    except Exception:  # corrupt or truncated: ignored, rebuilt from the file
+        return None
+    return snapshot if stored_key == key else None
+
+
+def _write_cache(key: tuple[Any, ...], snapshot: tuple[Any, ...]) -> None:
+    """Store `snapshot` for `key`; never raises (the cache is only a speed-up)."""
+    import marshal
+
+    path = _cache_path()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp.write_bytes(marshal.dumps((key, snapshot)))
+        os.replace(tmp, path)  # atomic: a reader sees the old file or the new one
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _node_data(node: _Node) -> tuple[Any, ...]:
+    """A trie node as nested tuples: (command, ((token, child), ...))."""
+    return (node.command, tuple((tok, _node_data(child)) for tok, child in node.children.items()))
+
+
+def _node_from(data: Any) -> _Node:
+    """The node `_node_data` made (raises on data of another shape)."""
+    command, children = data
+    if command is not None and not isinstance(command, str):
+        raise ValueError("bad command in keymap cache")
+    node = _Node(command)
+    for tok, child in children:
+        if not isinstance(tok, str):
+            raise ValueError("bad key in keymap cache")
+        node.children[tok] = _node_from(child)
+    return node

@@ -8,15 +8,38 @@ before the first paint: syntax highlighting and the model backend are set up jus
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
+import gc
 import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold CPython's cyclic garbage collector while the start-up imports run (once each).
+
+    Importing asyncio and Textual creates ~60 000 objects that live as long as the
+    process (classes, functions, dataclass methods); they set off ~80 collections that
+    find nothing to free, ~15 ms of a ~300 ms start (measured with gc.callbacks). At the
+    end they are moved out of the collector's sight (`gc.freeze`, CPython's own advice for
+    objects made at start-up), else the first collection after would scan them all at
+    once; then collection resumes as it was, also when an import raises.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
 
 #: Textual paces repaints to TEXTUAL_FPS frames a second (read when Textual is imported):
 #: a repaint asked for within 1/FPS of the previous one waits for the next frame slot. Its
@@ -26,16 +49,19 @@ from typing import Any
 #: nothing while idle. A TEXTUAL_FPS set by the user (or a benchmark) wins.
 os.environ.setdefault("TEXTUAL_FPS", "240")
 
-from textual.app import App, ComposeResult  # noqa: E402 - after TEXTUAL_FPS, see above
-from textual.containers import Horizontal  # noqa: E402
-from textual.geometry import Offset  # noqa: E402
+with _gc_paused():
+    import asyncio  # (~10 ms: ssl, logging, concurrent.futures; Textual needs it anyway)
 
-from tinymorph_tui.ui import chrome  # noqa: E402
-from tinymorph_tui.ui.command_line import CmdlineInfo, CommandLine  # noqa: E402
-from tinymorph_tui.ui.editor_view import EditorView, Ghost  # noqa: E402
-from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows  # noqa: E402
-from tinymorph_tui.ui.status_line import StatusInfo, StatusLine  # noqa: E402
-from tinymorph_tui.ui.textual_keys import split_meta  # noqa: E402
+    from textual.app import App, ComposeResult  # after TEXTUAL_FPS, see above
+    from textual.containers import Horizontal
+    from textual.geometry import Offset
+
+    from tinymorph_tui.ui import chrome
+    from tinymorph_tui.ui.command_line import CmdlineInfo, CommandLine
+    from tinymorph_tui.ui.editor_view import EditorView, Ghost
+    from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows
+    from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
+    from tinymorph_tui.ui.textual_keys import split_meta
 
 #: Characters of context before the cursor handed to the hint controller.  The slice starts
 #: at a multiple of PREFIX_QUANTUM so it does not slide with every key (the controller's
@@ -116,8 +142,15 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.session: Any = None
         self.config = config
         self.startup_messages: list[tuple[str, bool]] = []
-        self.ed = editor if editor is not None else self._open_editor()
-        self.theme_obj = self._initial_theme(theme)
+        # The first app in a process imports the engine and builds its tables (keymap, ex
+        # commands), all kept for the process's life: the same pause as for the imports.
+        first = "tinymorph_tui.core.editor" not in sys.modules
+        with _gc_paused() if first else contextlib.nullcontext():
+            self.ed = editor if editor is not None else self._open_editor()
+            self.theme_obj = self._initial_theme(theme)
+        self._textual_theme_name: str | None = None
+        # Before the app runs: its stylesheet is then parsed once, with these colours.
+        self._apply_textual_theme(before_start=True)
         self._backend = backend
         self.controller: Any = hint_controller
         self.show_stats = bool(self._config("hints", "show_stats", False))
@@ -137,7 +170,6 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self._last_version = -1
         self._last_cursor: tuple[int, int] | None = None
         self._last_mode = ""
-        self._textual_theme_name: str | None = None
         self.view = EditorView(self.ed, self.theme_obj, ghost=self._ghost, id="editor")
         self.status = StatusLine(self.theme_obj, id="status")
         self.cmdline = CommandLine(self.theme_obj, id="cmdline")
@@ -205,7 +237,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
         # UI thread after at most this long, instead of CPython's 5 ms default: a key then
         # never waits several milliseconds behind a parse.
         sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
-        self._apply_textual_theme()
+        # The Textual theme was set in __init__ (see _preset_textual_theme).
         self.view.focus()
         # Everything start-up has to say, at once (the command line grows to show it).
         messages = list(self.startup_messages)
@@ -218,12 +250,17 @@ class TinymorphApp(App[int], inherit_bindings=False):
         if self._state_enabled:
             from tinymorph_tui.ui.session import Session
 
-            self.session = Session.start(self)
+            # The store and the cursor restore only: the first frame shows the restored
+            # cursor; the rest (journal, history, registers) waits for the first paint.
+            self.session = Session.begin(self)
         self.refresh_chrome()
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self.first_paint_at = time.perf_counter()
+        if self.session is not None:
+            # (or by the first key, should one come first: see handle_token)
+            self.session.finish_start()
         # Deferred: tree-sitter and the model are not needed to show the first screen.
         self.set_timer(0.01, self._start_highlighter)
         self._start_hints()
@@ -453,6 +490,10 @@ class TinymorphApp(App[int], inherit_bindings=False):
     # -- keys -------------------------------------------------------------------------
     def handle_token(self, token: str) -> None:
         """Feed one key to the engine and update everything that shows its state."""
+        if self.session is not None:
+            # A key can come before the first-paint callback: the journal, history and
+            # registers must be in place before it reaches the engine (no-op afterwards).
+            self.session.finish_start()
         ed = self.ed
         if token.startswith("<M-"):
             split = split_meta(token, getattr(ed, "keymap", None), getattr(ed, "mode", "normal"))
@@ -513,6 +554,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
         if self.screen is not self.view.screen or self.focused not in (None, self.view):
             return  # a dialog or the steering panel's input has it
         event.stop()
+        if self.session is not None:
+            self.session.finish_start()  # as for a key (see handle_token)
         from tinymorph_tui.ui import shell_commands
 
         shell_commands.paste(self, event.text)
@@ -711,14 +754,39 @@ class TinymorphApp(App[int], inherit_bindings=False):
                 self.feature_panel.set_theme(theme)
         self._apply_textual_theme()
 
-    def _apply_textual_theme(self) -> None:
+    def _apply_textual_theme(self, *, before_start: bool = False) -> None:
         try:
             textual = chrome.textual_theme(self.theme_obj)
         except Exception:
             return
         self.register_theme(textual)
-        self.theme = textual.name
         self._textual_theme_name = textual.name
+        if before_start and self._preset_textual_theme(textual):
+            return
+        self.theme = textual.name
+
+    def _preset_textual_theme(self, textual: Any) -> bool:
+        """Make `textual` the app's theme before it runs, without a CSS reparse.
+
+        Setting `App.theme` runs Textual's watcher, which queues a full `refresh_css`: the
+        whole stylesheet parsed a second time and every widget restyled, ~12 ms before the
+        first paint (measured). Before the app runs nothing is parsed or styled yet, so
+        doing what the watcher does minus that refresh is enough: the stylesheet is then
+        parsed once, with these colours. False (the caller sets `App.theme` as usual) if
+        this Textual lacks the hook used to follow the theme's ANSI palette.
+        """
+        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)
+        if not callable(refresh_filter):
+            return False
+        self.set_reactive(App.theme, textual.name)
+        old = [name for name in self.classes if name.startswith("-theme-")]
+        self.set_class(False, *old, update=False)
+        self.set_class(True, f"-theme-{textual.name}", update=False)
+        self.set_class(textual.dark, "-dark-mode", update=False)
+        self.set_class(not textual.dark, "-light-mode", update=False)
+        refresh_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
+        return True
 
     # -- hint toggles -----------------------------------------------------------------
     def set_hints(self, enabled: bool) -> None:

@@ -1,6 +1,8 @@
 """The user's state, wired into the running app: what the editor remembers and protects.
 
-`Session.start(app)` (called by TinymorphApp on mount) opens the state database and:
+`Session.start(app)` opens the state database and does all of the below (TinymorphApp
+calls its two halves: `Session.begin` on mount, `finish_start` right after the first
+paint):
 
 * puts the cursor and scroll back where the file was left (Vim's '"), saved again on quit;
 * loads command-line and search history into the engine and appends each new entry;
@@ -26,10 +28,14 @@ import contextlib
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tinymorph_tui.state import recovery
 from tinymorph_tui.state.store import Position, Store, open_store
+
+if TYPE_CHECKING:
+    # Imported where used: the journal is set up after the first paint (see `begin`), and
+    # recovery's imports (json, hashlib) need not delay it.
+    from tinymorph_tui.state import recovery
 
 #: Seconds between journal ticks (the journal fsyncs edits older than its interval).
 TICK_S = 0.5
@@ -60,11 +66,27 @@ class Session:
         self._foreign: str | None = None
         #: "waiting" while the recovery question is open (no journal runs then).
         self.recovery_state = "none"
+        #: Whether `finish_start` ran (history and registers loaded, the journal set up).
+        self._started = False
 
     # -- start --------------------------------------------------------------------------
     @classmethod
     def start(cls, app: Any, *, recover: bool | None = None) -> Session:
-        """Open the store, restore state, start the journal; never raises for bad state."""
+        """Open the store, restore state, start the journal; never raises for bad state.
+
+        The same as `begin` followed at once by `finish_start`."""
+        session = cls.begin(app)
+        session.finish_start(recover=recover)
+        return session
+
+    @classmethod
+    def begin(cls, app: Any) -> Session:
+        """What the first frame shows: open the store, say what is wrong with the state or
+        the keymap, and put the cursor back where the file was left.
+
+        The app calls `finish_start` right after the first paint, or before the first key
+        or paste should one come earlier; until then nothing is journalled, and a `close`
+        saves the position only."""
         store, warnings = open_store()
         session = cls(app, store)
         for warning in warnings:
@@ -74,15 +96,27 @@ class Session:
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             session.say(f"keymap: {problems[0]}{more}; the defaults stay", error=True)
-        session._load_history()
-        session._load_registers()
-        want_recover = bool(getattr(app, "recover", False) if recover is None else recover)
-        session._open_document(ed.doc, recover=want_recover, restore=True)
-        ed.add_listener(session.on_editor_change)
-        with contextlib.suppress(Exception):  # a test app without timers still works
-            session._timer = app.set_interval(TICK_S, session.tick)
-        session.attach_controller(getattr(app, "controller", None))
+        path = getattr(ed.doc, "path", None)
+        if path is not None:
+            session._restore_position(Path(path))
         return session
+
+    def finish_start(self, *, recover: bool | None = None) -> None:
+        """The rest of `start`: history, registers, the recovery journal (or the recovery
+        question), the tick timer. Does nothing the second time or after `close`."""
+        if self._started or self.closed:
+            return
+        self._started = True
+        app = self.app
+        ed = app.ed
+        self._load_history()
+        self._load_registers()
+        want_recover = bool(getattr(app, "recover", False) if recover is None else recover)
+        self._open_document(ed.doc, recover=want_recover, restore=False)
+        ed.add_listener(self.on_editor_change)
+        with contextlib.suppress(Exception):  # a test app without timers still works
+            self._timer = app.set_interval(TICK_S, self.tick)
+        self.attach_controller(getattr(app, "controller", None))
 
     def _config(self, section: str, key: str, default: Any) -> Any:
         config = getattr(self.app, "config", None)
@@ -115,6 +149,8 @@ class Session:
 
     # -- documents: positions and journals ----------------------------------------------
     def _open_document(self, doc: Any, *, recover: bool, restore: bool) -> None:
+        from tinymorph_tui.state import recovery
+
         self._doc = doc
         self._doc_identity = _identity(doc)
         path = getattr(doc, "path", None)
@@ -168,6 +204,7 @@ class Session:
         """Push the recover / open as on disk / show difference question."""
         import difflib
 
+        from tinymorph_tui.state import recovery
         from tinymorph_tui.ui.recovery_screen import RecoveryScreen
 
         name = str(doc.path)
@@ -245,6 +282,8 @@ class Session:
             return
         if self._foreign is not None and str(Path(doc.path).resolve()) == self._foreign:
             return
+        from tinymorph_tui.state import recovery
+
         try:
             self.journal = recovery.Journal.attach(
                 doc,
@@ -468,7 +507,10 @@ class Session:
         with contextlib.suppress(Exception):
             self.app.ed.remove_listener(self.on_editor_change)
         self._save_position(self.app.ed.doc)
-        self._save_registers()
+        if self._started:
+            # Before `finish_start` the registers of the last session are not loaded yet:
+            # saving the empty ones would lose them.
+            self._save_registers()
         if self.store is not None:
             self._store_call(self.store.prune_hint_log)
         if self.recovery_state == "waiting":
