@@ -3,13 +3,9 @@ Vim's own matcher (`matchstrpos()`), which needs vim."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import tempfile
-from pathlib import Path
-
 import pytest
 from test_search_vim import VIM
+from vim_oracle import run_vim_script
 
 from tinymorph_tui.core.vim_regex import (
     VimRegexError,
@@ -339,32 +335,7 @@ call writefile([json_encode(s:out)], g:outfile)
 qa!
 """
     assert VIM is not None
-    with tempfile.TemporaryDirectory() as tmp:
-        inp, out, sc = Path(tmp, "in.json"), Path(tmp, "out.json"), Path(tmp, "r.vim")
-        inp.write_text(json.dumps(pairs), encoding="utf-8")
-        sc.write_text(script, encoding="utf-8")
-        subprocess.run(
-            [
-                VIM,
-                "-u",
-                "NONE",
-                "-i",
-                "NONE",
-                "-N",
-                "-es",
-                "--cmd",
-                f"let g:infile = '{inp}'",
-                "--cmd",
-                f"let g:outfile = '{out}'",
-                "-S",
-                str(sc),
-            ],
-            check=False,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-        )
-        return json.loads(out.read_text(encoding="utf-8"))
+    return run_vim_script(script, pairs)
 
 
 def _ours(pattern: str, text: str, ic: bool) -> object:

@@ -7,14 +7,11 @@ Skipped where vim is absent.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
+from vim_oracle import run_vim_script
 
 from tinymorph_tui.core.document import Document
 from tinymorph_tui.core.options import Options
@@ -69,35 +66,7 @@ def run_vim(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     A key string starting with ":" runs as an ex command (`:exe`), others as `:normal!`.
     """
-    assert VIM is not None
-    with tempfile.TemporaryDirectory() as tmp:
-        inp = Path(tmp, "in.json")
-        out = Path(tmp, "out.json")
-        script = Path(tmp, "run.vim")
-        inp.write_text(json.dumps(cases), encoding="utf-8")
-        script.write_text(_SCRIPT, encoding="utf-8")
-        subprocess.run(
-            [
-                VIM,
-                "-u",
-                "NONE",
-                "-i",
-                "NONE",
-                "-N",
-                "-es",
-                "--cmd",
-                f"let g:infile = '{inp}'",
-                "--cmd",
-                f"let g:outfile = '{out}'",
-                "-S",
-                str(script),
-            ],
-            check=False,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-        )
-        return json.loads(out.read_text(encoding="utf-8"))
+    return run_vim_script(_SCRIPT, cases)
 
 
 class FakeEd:

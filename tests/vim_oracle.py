@@ -169,7 +169,19 @@ def run_vim(
         ]
         script.write_text("\n".join(body) + "\n", encoding="utf-8")
         _run_in_pty(
-            ["vim", "-u", "NONE", "-N", "-n", "-i", "NONE", "--noplugin", "-S", str(script), str(buf)],
+            [
+                "vim",
+                "-u",
+                "NONE",
+                "-N",
+                "-n",
+                "-i",
+                "NONE",
+                "--noplugin",
+                "-S",
+                str(script),
+                str(buf),
+            ],
             lines,
             columns,
             timeout,
@@ -250,4 +262,48 @@ def run_engine(
     ed = Editor.from_text(text, cursor=cursor, options=opts)
     ed.feed(keys)
     regs = {n: ed.registers[n] for n in ['"', "0", "1", "2", "-", "a", "b", ".", ":", "/"]}
-    return VimResult(ed.text, ed.cursor, ed.mode, regs, ed.cmdline, ed.message if ed.message_is_error else "", ed.top_row)
+    return VimResult(
+        ed.text,
+        ed.cursor,
+        ed.mode,
+        regs,
+        ed.cmdline,
+        ed.message if ed.message_is_error else "",
+        ed.top_row,
+    )
+
+
+def run_vim_script(script: str, payload: Any, *, timeout: float = 60) -> Any:
+    """Run a Vim script once over a JSON payload and return the JSON it writes.
+
+    The script reads `g:infile` (the payload) and writes its result to `g:outfile`; one
+    headless Vim (`vim -u NONE -i NONE -N -es`) runs a whole batch of cases this way.
+    """
+    vim = shutil.which("vim")
+    assert vim is not None, "vim is not installed"
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, out, sc = Path(tmp, "in.json"), Path(tmp, "out.json"), Path(tmp, "run.vim")
+        inp.write_text(json.dumps(payload), encoding="utf-8")
+        sc.write_text(script, encoding="utf-8")
+        subprocess.run(
+            [
+                vim,
+                "-u",
+                "NONE",
+                "-i",
+                "NONE",
+                "-N",
+                "-es",
+                "--cmd",
+                f"let g:infile = '{inp}'",
+                "--cmd",
+                f"let g:outfile = '{out}'",
+                "-S",
+                str(sc),
+            ],
+            check=False,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+        )
+        return json.loads(out.read_text(encoding="utf-8"))
