@@ -670,11 +670,17 @@ def delete_word(ed: Editor, s: Session, tok: str) -> bool:
         j = s.start[1]
     if not can_start and r == s.start[0]:
         j = max(j, s.start[1])
+    return _delete_back_to(ed, s, tok, r, j, c)
+
+
+def _delete_back_to(ed: Editor, s: Session, tok: str, r: int, j: int, c: int) -> bool:
+    """Delete columns j..c of row r before the cursor (<C-w>, <C-u>); in replace mode each
+    character is backspaced so the replaced text comes back, as in Vim."""
     if s.replace:
         for _ in range(c - j):
             backspace(ed, s, tok)
         return True
-    doc.delete(doc.offset_of(r, j), c - j)
+    ed.doc.delete(ed.doc.offset_of(r, j), c - j)
     ed.move_cursor_raw(r, j)
     if r == s.start[0] and j < s.start[1]:
         s.start = (r, j)
@@ -698,15 +704,7 @@ def delete_line(ed: Editor, s: Session, tok: str) -> bool:
         return False
     else:
         j = fnb if c > fnb else 0
-    if s.replace:
-        for _ in range(c - j):
-            backspace(ed, s, tok)
-        return True
-    doc.delete(doc.offset_of(r, j), c - j)
-    ed.move_cursor_raw(r, j)
-    if r == s.start[0] and j < s.start[1]:
-        s.start = (r, j)
-    return True
+    return _delete_back_to(ed, s, tok, r, j, c)
 
 
 def delete_char(ed: Editor, s: Session, tok: str) -> bool:

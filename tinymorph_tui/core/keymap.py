@@ -76,9 +76,11 @@ class Trie:
 
 
 def user_keymap_path() -> Path:
-    """`$XDG_CONFIG_HOME/tinymorph/keymap.toml` (XDG default ~/.config)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "tinymorph" / "keymap.toml"
+    """`$XDG_CONFIG_HOME/tinymorph/keymap.toml`, beside config.toml on every platform."""
+    # state.paths is a leaf module (platformdirs only), so the core may use it.
+    from tinymorph_tui.state.paths import resolve
+
+    return resolve().keymap_file
 
 
 def default_keymap_path() -> Path:
@@ -326,9 +328,10 @@ _CACHE_FORMAT = 1
 
 
 def _cache_path() -> Path:
-    """`$XDG_CACHE_HOME/tinymorph/keymap-defaults.marshal` (XDG default ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tinymorph" / "keymap-defaults.marshal"
+    """`$XDG_CACHE_HOME/tinymorph/keymap-defaults.marshal`."""
+    from tinymorph_tui.state.paths import cache_dir
+
+    return cache_dir() / "keymap-defaults.marshal"
 
 
 def _cache_key(path: Path, data: bytes, known: set[str] | None) -> tuple[Any, ...] | None:

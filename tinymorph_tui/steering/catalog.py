@@ -36,15 +36,17 @@ _INDEX_VERSION = 1
 
 
 def data_root() -> Path:
-    """`$XDG_DATA_HOME/tinymorph` (platformdirs honours XDG_DATA_HOME)."""
-    import platformdirs  # deferred: only catalog users need it
+    """`$XDG_DATA_HOME/tinymorph`, the same folder as the state database."""
+    from tinymorph_tui.state.paths import data_dir
 
-    return Path(platformdirs.user_data_dir("tinymorph", appauthor=False))
+    return data_dir()
 
 
 def features_root() -> Path:
     """The folder holding one catalog folder per model."""
-    return data_root() / "features"
+    from tinymorph_tui.state.paths import resolve
+
+    return resolve().features_dir
 
 
 def model_id(model_path: str | os.PathLike[str]) -> str:
