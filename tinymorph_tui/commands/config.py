@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 
 from tinymorph_tui.state import paths
 from tinymorph_tui.state.config import apply_cli, load_config
@@ -30,7 +29,7 @@ def _toml_value(value: object) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print paths, then the effective configuration in TOML (or JSON with --json)."""
     config = apply_cli(load_config(), args)
-    where = {k: str(v) for k, v in asdict(paths.resolve()).items()}
+    where = {k: str(v) for k, v in paths.resolve()._asdict().items()}
     if args.json:
         payload = {
             "paths": where,

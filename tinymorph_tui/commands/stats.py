@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 
 from tinymorph_tui.state.store import open_store
 
@@ -27,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     stats = store.hint_stats()
     if args.json:
-        print(json.dumps({**asdict(stats), "acceptance_rate": stats.acceptance_rate}, indent=2))
+        print(json.dumps({**stats._asdict(), "acceptance_rate": stats.acceptance_rate}, indent=2))
         return 0
     from rich.console import Console  # deferred: only this command draws
 

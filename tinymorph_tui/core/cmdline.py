@@ -7,7 +7,6 @@ completes that operator with the search as its motion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tinymorph_tui.core.keys import is_printable
@@ -16,19 +15,35 @@ if TYPE_CHECKING:
     from tinymorph_tui.core.editor import Editor, Parsed
 
 
-@dataclass
 class CmdState:
     """State of the command line being edited."""
 
-    kind: str  # ":" "/" "?"
-    prev_mode: str = "normal"
-    count: int | None = None
-    parsed: Parsed | None = None  # operator waiting for a search motion
-    pending: list[str] = field(default_factory=list)
-    hist_idx: int | None = None
-    hist_prefix: str = ""
-    typed: list[str] = field(default_factory=list)
-    incsearch: tuple[int, int, int] | None = None
+    __slots__ = (
+        "kind", "prev_mode", "count", "parsed", "pending", "hist_idx", "hist_prefix",
+        "typed", "incsearch",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        prev_mode: str = "normal",
+        count: int | None = None,
+        parsed: Parsed | None = None,
+        pending: list[str] | None = None,
+        hist_idx: int | None = None,
+        hist_prefix: str = "",
+        typed: list[str] | None = None,
+        incsearch: tuple[int, int, int] | None = None,
+    ) -> None:
+        self.kind = kind  # ":" "/" "?"
+        self.prev_mode = prev_mode
+        self.count = count
+        self.parsed = parsed  # operator waiting for a search motion
+        self.pending: list[str] = [] if pending is None else pending
+        self.hist_idx = hist_idx
+        self.hist_prefix = hist_prefix
+        self.typed: list[str] = [] if typed is None else typed
+        self.incsearch = incsearch
 
 
 def enter(ed: Editor, kind: str, text: str = "", *, count: int | None = None, parsed: Parsed | None = None) -> None:

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 CommandKind = Literal["action", "motion", "operator", "textobject", "insert", "cmdline"]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """One registered command.
 
     `fn` signature depends on `kind`: shell actions take `(ed, count)`; engine-internal kinds

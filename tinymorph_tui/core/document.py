@@ -41,12 +41,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tinymorph_tui.core.piece_table import PieceTable, line_starts_from_utf8
 
@@ -64,8 +62,10 @@ class DocumentError(Exception):
     """A load or save failed; ``str(err)`` is one line fit for the status line."""
 
 
-@dataclass(frozen=True, slots=True)
-class EditEvent:
+# The records below are NamedTuples and plain slotted classes rather than dataclasses:
+# a dataclass costs ~1 ms to create on Python 3.11 (it compiles its methods from
+# source), and every module on the way to the first screen pays that at start-up.
+class EditEvent(NamedTuple):
     """One change of the text, as seen by listeners.
 
     Offsets ``start``/``old_end`` and points ``start_point``/``old_end_point``
@@ -85,8 +85,7 @@ class EditEvent:
     version: int
 
 
-@dataclass(slots=True)
-class _Edit:
+class _Edit(NamedTuple):
     """One recorded replacement: text[start:start+len(deleted)] became inserted."""
 
     start: int
@@ -94,7 +93,6 @@ class _Edit:
     inserted: str
 
 
-@dataclass(slots=True)
 class _Group:
     """One undo step.
 
@@ -103,17 +101,33 @@ class _Group:
     the text is again the one the offset was taken in.
     """
 
-    edits: list[_Edit]
-    cursor_before: Cursor
-    before_offset: int
-    cursor_after: Cursor
-    after_offset: int
-    # Identifies the text state after this group (see Document._state).
-    seq: int
-    # Marks as they were before the group and after it (filled by undo), which
-    # undo/redo put back as Vim does: a mark a deletion squashed returns.
-    marks_before: dict[str, int] | None = None
-    marks_after: dict[str, int] | None = None
+    __slots__ = (
+        "edits", "cursor_before", "before_offset", "cursor_after", "after_offset", "seq",
+        "marks_before", "marks_after",
+    )
+
+    def __init__(
+        self,
+        edits: list[_Edit],
+        cursor_before: Cursor,
+        before_offset: int,
+        cursor_after: Cursor,
+        after_offset: int,
+        seq: int,
+        marks_before: dict[str, int] | None = None,
+        marks_after: dict[str, int] | None = None,
+    ) -> None:
+        self.edits = edits
+        self.cursor_before = cursor_before
+        self.before_offset = before_offset
+        self.cursor_after = cursor_after
+        self.after_offset = after_offset
+        # Identifies the text state after this group (see Document._state).
+        self.seq = seq
+        # Marks as they were before the group and after it (filled by undo), which
+        # undo/redo put back as Vim does: a mark a deletion squashed returns.
+        self.marks_before = marks_before
+        self.marks_after = marks_after
 
 
 def _advance(point: Point, text: str) -> Point:
@@ -552,7 +566,7 @@ def _create_temp(real: Path) -> tuple[Path, int]:
         # Cut the name so the temporary one stays within NAME_MAX (255 bytes) even when
         # the file's own name is near it; otherwise such a file could never be saved.
         stem = os.fsencode(real.name)[:200].decode(errors="ignore")
-        tmp = real.parent / f".{stem}.{secrets.token_hex(4)}.tmp"
+        tmp = real.parent / f".{stem}.{os.urandom(4).hex()}.tmp"
         try:
             return tmp, os.open(tmp, flags, 0o666)
         except FileExistsError:

@@ -12,13 +12,13 @@ this module places the cursor after undo/redo as Vim's u_undoredo() does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinymorph_tui.core import builtin
 from tinymorph_tui.core.commands import Command, CommandRegistry
 from tinymorph_tui.core.document import Document
+from tinymorph_tui.core.ex_registry import ExRegistry
 from tinymorph_tui.core.keymap import Keymap
 from tinymorph_tui.core.keys import keys_to_notation, normalize_token, parse_keys
 from tinymorph_tui.core.marks import MarkStore
@@ -42,21 +42,39 @@ _INCOMPLETE = object()
 _INVALID = object()
 
 
-@dataclass
 class Parsed:
     """One complete normal/visual mode command as typed."""
 
-    count: int | None
-    reg: str | None
-    cmd: Command
-    cmd_keys: tuple[str, ...]
-    arg: str | None = None
-    op_count: int | None = None
-    motion: Command | None = None
-    motion_keys: tuple[str, ...] = ()
-    motion_arg: str | None = None
-    force: str | None = None
-    line_op: tuple[str, ...] = ()
+    __slots__ = (
+        "count", "reg", "cmd", "cmd_keys", "arg", "op_count", "motion", "motion_keys",
+        "motion_arg", "force", "line_op",
+    )
+
+    def __init__(
+        self,
+        count: int | None,
+        reg: str | None,
+        cmd: Command,
+        cmd_keys: tuple[str, ...],
+        arg: str | None = None,
+        op_count: int | None = None,
+        motion: Command | None = None,
+        motion_keys: tuple[str, ...] = (),
+        motion_arg: str | None = None,
+        force: str | None = None,
+        line_op: tuple[str, ...] = (),
+    ) -> None:
+        self.count = count
+        self.reg = reg
+        self.cmd = cmd
+        self.cmd_keys = cmd_keys
+        self.arg = arg
+        self.op_count = op_count
+        self.motion = motion
+        self.motion_keys = motion_keys
+        self.motion_arg = motion_arg
+        self.force = force
+        self.line_op = line_op
 
     @property
     def total_count(self) -> int | None:
@@ -79,15 +97,24 @@ class Parsed:
         return out
 
 
-@dataclass
 class DotRecord:
     """What `.` repeats: keys of the last change, its count and register."""
 
-    body: list[str]
-    count: int | None
-    reg: str | None
-    visual: tuple[str, int, int, bool] | None = None
-    tail: list[str] = field(default_factory=list)
+    __slots__ = ("body", "count", "reg", "visual", "tail")
+
+    def __init__(
+        self,
+        body: list[str],
+        count: int | None,
+        reg: str | None,
+        visual: tuple[str, int, int, bool] | None = None,
+        tail: list[str] | None = None,
+    ) -> None:
+        self.body = body
+        self.count = count
+        self.reg = reg
+        self.visual = visual
+        self.tail: list[str] = [] if tail is None else tail
 
 
 _DEFAULT_KEYMAP: dict[str, Keymap] = {}
@@ -139,7 +166,7 @@ class Editor:
         # a per-editor layer over the shared (parsed once) default keymap
         self.keymap = keymap if keymap is not None else Keymap(base=_load_keymap(self.commands))
         self.keymap_errors: list[str] = list(self.keymap.errors)
-        self.ex = _make_ex_registry()
+        self.ex = ExRegistry()
         self.mode = "normal"
         self._row = 0
         self._col = 0
@@ -983,29 +1010,3 @@ def _arg_char(tok: str) -> str:
     if len(tok) == 1:
         return tok
     return {"<CR>": "\r", "<Tab>": "\t", "<NL>": "\n", "<Space>": " "}.get(tok, tok)
-
-
-def _make_ex_registry() -> Any:
-    """H3's ex command registry when present (ed.ex.register(name, fn, doc, min_abbrev))."""
-    try:
-        from tinymorph_tui.core import ex_commands
-    except ImportError:
-        return _FallbackEx()
-    factory = getattr(ex_commands, "ExRegistry", None) or getattr(ex_commands, "ExCommands", None)
-    if factory is None:
-        return _FallbackEx()
-    try:
-        return factory()
-    except TypeError:
-        return _FallbackEx()
-
-
-class _FallbackEx:
-    """Holds ex commands registered by the shell until core/ex_commands.py provides one."""
-
-    def __init__(self) -> None:
-        self.commands: dict[str, tuple[Callable[..., Any], str, int | None]] = {}
-
-    def register(self, name: str, fn: Callable[..., Any], doc: str, min_abbrev: int | None = None) -> None:
-        """Add an ex command `:name` calling fn(ed, args, bang)."""
-        self.commands[name] = (fn, doc, min_abbrev)

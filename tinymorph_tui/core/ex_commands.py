@@ -194,13 +194,7 @@ def run_one(ed: Any, s: str) -> str | None:
 
 
 def _lookup_user(ed: Any, name: str, abbreviations: bool = False) -> UserCommand | None:
-    reg = getattr(ed, "ex", None)
-    if not isinstance(reg, ExRegistry) and not hasattr(reg, "lookup"):
-        cmds = getattr(reg, "commands", None)
-        if isinstance(cmds, dict) and name in cmds:
-            fn, doc, min_abbrev = cmds[name]
-            return UserCommand(name, fn, doc, min_abbrev or len(name))
-        return None
+    reg: ExRegistry | None = getattr(ed, "ex", None)
     if reg is None:
         return None
     if abbreviations:

@@ -7,7 +7,6 @@ c ...) to <Esc>.  The whole session is one undo step (the group opened by the co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tinymorph_tui.core.keys import is_printable
@@ -25,35 +24,67 @@ if TYPE_CHECKING:
     from tinymorph_tui.core.operators import Region
 
 
-@dataclass
 class Session:
     """State of one insert/replace session."""
 
-    kind: str  # the command that started it: i a I A o O c s gi ...
-    count: int = 1
-    start: tuple[int, int] = (0, 0)  # Insstart
-    typed: list[str] = field(default_factory=list)
-    text: str = ""  # inserted text for the ". register
-    pending: list[str] = field(default_factory=list)
-    replace: bool = False
-    replaced: list[str | None] = field(default_factory=list)  # replace-mode stack
-    ai_row: int | None = None  # row whose only content is an autoindent we added
-    ctrl_o: bool = False  # executing one normal command from <C-o>
-    block: Any = None  # (rows, vcol, append) for visual-block I / A / c
-    keybuf: list[str] = field(default_factory=list)
-    vertical: bool = False  # last key was <Up>/<Down>: keep the wanted column
-    origin: tuple[int, int] = (0, 0)  # where the insert started (for '[)
-    wrapped: bool = False  # 'textwidth' broke a line during this session
-    ctrl_o_eol: tuple[int, int] | None = None  # <C-o> typed at the end of a line
-    run_start: tuple[int, int] = (0, 0)  # first char of the current typed run ('.)
-    run_prev: tuple[int, int, str] | None = None
-    keys_since_char: int = 0
-    arrow_used: bool = False  # a cursor key was used: the next edit starts a new insert
-    #: the "." record being built when <C-o> was typed, and its length then (the
-    #: command's keys are not part of the insert's repeat)
-    ctrl_o_dot: Any = None
-    completion: Any = None  # a <C-n> / <C-p> completion in progress (completion.py)
-    literal: Any = None  # the code being typed after <C-v> (_literal_key)
+    __slots__ = (
+        "kind", "count", "start", "typed", "text", "pending", "replace", "replaced",
+        "ai_row", "ctrl_o", "block", "keybuf", "vertical", "origin", "wrapped",
+        "ctrl_o_eol", "run_start", "run_prev", "keys_since_char", "arrow_used",
+        "ctrl_o_dot", "completion", "literal",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        count: int = 1,
+        start: tuple[int, int] = (0, 0),
+        typed: list[str] | None = None,
+        text: str = "",
+        pending: list[str] | None = None,
+        replace: bool = False,
+        replaced: list[str | None] | None = None,
+        ai_row: int | None = None,
+        ctrl_o: bool = False,
+        block: Any = None,
+        keybuf: list[str] | None = None,
+        vertical: bool = False,
+        origin: tuple[int, int] = (0, 0),
+        wrapped: bool = False,
+        ctrl_o_eol: tuple[int, int] | None = None,
+        run_start: tuple[int, int] = (0, 0),
+        run_prev: tuple[int, int, str] | None = None,
+        keys_since_char: int = 0,
+        arrow_used: bool = False,
+        ctrl_o_dot: Any = None,
+        completion: Any = None,
+        literal: Any = None,
+    ) -> None:
+        self.kind = kind  # the command that started it: i a I A o O c s gi ...
+        self.count = count
+        self.start = start  # Insstart
+        self.typed: list[str] = [] if typed is None else typed
+        self.text = text  # inserted text for the ". register
+        self.pending: list[str] = [] if pending is None else pending
+        self.replace = replace
+        self.replaced: list[str | None] = [] if replaced is None else replaced  # replace-mode stack
+        self.ai_row = ai_row  # row whose only content is an autoindent we added
+        self.ctrl_o = ctrl_o  # executing one normal command from <C-o>
+        self.block = block  # (rows, vcol, append) for visual-block I / A / c
+        self.keybuf: list[str] = [] if keybuf is None else keybuf
+        self.vertical = vertical  # last key was <Up>/<Down>: keep the wanted column
+        self.origin = origin  # where the insert started (for '[)
+        self.wrapped = wrapped  # 'textwidth' broke a line during this session
+        self.ctrl_o_eol = ctrl_o_eol  # <C-o> typed at the end of a line
+        self.run_start = run_start  # first char of the current typed run ('.)
+        self.run_prev = run_prev
+        self.keys_since_char = keys_since_char
+        self.arrow_used = arrow_used  # a cursor key was used: the next edit starts a new insert
+        #: the "." record being built when <C-o> was typed, and its length then (the
+        #: command's keys are not part of the insert's repeat)
+        self.ctrl_o_dot = ctrl_o_dot
+        self.completion = completion  # a <C-n> / <C-p> completion in progress (completion.py)
+        self.literal = literal  # the code being typed after <C-v> (_literal_key)
 
 
 def _opt(ed: Editor, name: str) -> Any:

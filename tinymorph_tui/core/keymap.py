@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +33,17 @@ LOOKUP_ORDER: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
 class _Node:
-    command: str | None = None
-    children: dict[str, _Node] = field(default_factory=dict)
+
+    __slots__ = ("command", "children")
+
+    def __init__(
+        self,
+        command: str | None = None,
+        children: dict[str, _Node] | None = None,
+    ) -> None:
+        self.command = command
+        self.children: dict[str, _Node] = {} if children is None else children
 
 
 class Trie:
@@ -236,6 +241,8 @@ class Keymap:
         self.tries = restored
 
     def _parse(self, path: Path, data: bytes) -> dict[str, Any]:
+        import tomllib  # only when the start-up cache cannot be used (~5 ms to import)
+
         try:
             return tomllib.loads(data.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -243,6 +250,8 @@ class Keymap:
         return {}
 
     def _read(self, path: Path) -> dict[str, Any]:
+        import tomllib
+
         try:
             with open(path, "rb") as fh:
                 return tomllib.load(fh)

@@ -9,7 +9,6 @@ list), and how the wanted column changes (j/k keep it, $ wants the end of line).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tinymorph_tui.core.cursor_walk import Walker
@@ -26,18 +25,29 @@ if TYPE_CHECKING:
 MAXCOL = 1 << 30
 
 
-@dataclass
 class Ctx:
     """What a command sees: the editor, its count, register, char argument and operator."""
 
-    ed: Editor
-    count: int | None = None
-    arg: str | None = None
-    op: str | None = None
-    reg: str | None = None
-    keys: tuple[str, ...] = ()
-    #: set by motions that need the operator to know (e.g. "w" for cw / dw specials)
-    extra: Any = None
+    __slots__ = ("ed", "count", "arg", "op", "reg", "keys", "extra")
+
+    def __init__(
+        self,
+        ed: Editor,
+        count: int | None = None,
+        arg: str | None = None,
+        op: str | None = None,
+        reg: str | None = None,
+        keys: tuple[str, ...] = (),
+        extra: Any = None,
+    ) -> None:
+        self.ed = ed
+        self.count = count
+        self.arg = arg
+        self.op = op
+        self.reg = reg
+        self.keys = keys
+        #: set by motions that need the operator to know (e.g. "w" for cw / dw specials)
+        self.extra = extra
 
     @property
     def count1(self) -> int:
@@ -45,20 +55,31 @@ class Ctx:
         return self.count or 1
 
 
-@dataclass
 class Motion:
     """Result of a motion."""
 
-    row: int
-    col: int
-    kind: str = "exclusive"  # "exclusive" | "inclusive" | "linewise"
-    jump: bool = False
-    #: None: set curswant from the new column; "keep": leave it (j/k); int: this vcol
-    curswant: int | str | None = None
-    #: deletes with this motion go to register 1 even when small (Vi compatible)
-    use_reg_one: bool = False
-    #: the exclusive -> inclusive/linewise adjustment of `:help exclusive` must not apply
-    no_adjust: bool = False
+    __slots__ = ("row", "col", "kind", "jump", "curswant", "use_reg_one", "no_adjust")
+
+    def __init__(
+        self,
+        row: int,
+        col: int,
+        kind: str = "exclusive",
+        jump: bool = False,
+        curswant: int | str | None = None,
+        use_reg_one: bool = False,
+        no_adjust: bool = False,
+    ) -> None:
+        self.row = row
+        self.col = col
+        self.kind = kind  # "exclusive" | "inclusive" | "linewise"
+        self.jump = jump
+        #: None: set curswant from the new column; "keep": leave it (j/k); int: this vcol
+        self.curswant = curswant
+        #: deletes with this motion go to register 1 even when small (Vi compatible)
+        self.use_reg_one = use_reg_one
+        #: the exclusive -> inclusive/linewise adjustment of `:help exclusive` must not apply
+        self.no_adjust = no_adjust
 
 
 MotionFn = Callable[[Ctx], "Motion | None"]

@@ -20,8 +20,7 @@ Errors in `:set` arguments raise `OptionError` carrying Vim's message (e.g.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 OptionKind = Literal["bool", "number", "string"]
 OptionValue = bool | int | str
@@ -36,8 +35,7 @@ class OptionError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """Static description of one option."""
 
     name: str

@@ -8,16 +8,14 @@ Internally linewise text is kept without its final newline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 RegKind = Literal["char", "line", "block"]
 _READONLY = {".", ":", "%", "#"}
 VALID = set("\"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.:/+*%#=")
 
 
-@dataclass(frozen=True)
-class Register:
+class Register(NamedTuple):
     """The contents of one register: `text` (no trailing newline for "line") and its kind."""
 
     text: str

@@ -8,7 +8,6 @@ the start of the selection (extending an existing selection with a count or repe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tinymorph_tui.core.cursor_walk import Walker
@@ -28,14 +27,22 @@ if TYPE_CHECKING:
 Pos = tuple[int, int]
 
 
-@dataclass
 class TextObject:
     """A region chosen by a text object: start, end (cursor), kind and inclusiveness."""
 
-    start: Pos
-    end: Pos
-    kind: str = "char"  # "char" | "line"
-    inclusive: bool = True
+    __slots__ = ("start", "end", "kind", "inclusive")
+
+    def __init__(
+        self,
+        start: Pos,
+        end: Pos,
+        kind: str = "char",
+        inclusive: bool = True,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind  # "char" | "line"
+        self.inclusive = inclusive
 
 
 class _State:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinymorph_tui.state import paths
+from tinymorph_tui.state.toml_cache import loads_cached
 
 
 @dataclass(frozen=True)
@@ -159,8 +159,8 @@ def load_config(path: Path | None = None) -> Config:
         config.errors.append(f"{path}: cannot read ({exc}); using defaults")
         return config
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = loads_cached(path, text.encode("utf-8"))
+    except ValueError as exc:  # tomllib.TOMLDecodeError
         config.errors.append(f"{path}: invalid TOML ({exc}); using defaults")
         return config
     for section, table in data.items():

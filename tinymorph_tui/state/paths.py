@@ -8,8 +8,8 @@ so we honour them on every platform before asking platformdirs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 APP = "tinymorph"
 
@@ -57,8 +57,7 @@ def ensure_dir(path: Path) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
     """The resolved locations, as `tinymorph config` prints them."""
 
     config_dir: Path

@@ -10,14 +10,12 @@ one is created: the editor never fails to start because of its state.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tinymorph_tui.state import paths
 
@@ -72,8 +70,7 @@ HINT_LOG_KEEP = 100_000
 PERSISTED_REGISTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-\"/:")
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """Where a file was left: cursor (row, col) and the first visible row."""
 
     row: int
@@ -81,8 +78,7 @@ class Position:
     top_row: int
 
 
-@dataclass(frozen=True)
-class HintStats:
+class HintStats(NamedTuple):
     """Summary of the hint log, as `tinymorph stats` prints it."""
 
     shown: int
@@ -234,6 +230,8 @@ class Store:
     # -- presets -------------------------------------------------------------------------
     def save_preset(self, model_id: str, name: str, features: dict[str, float]) -> None:
         """Save a named slider preset for one model."""
+        import json  # deferred: the first frame opens the store but needs no JSON
+
         self.conn.execute(
             "INSERT INTO presets(model_id, name, features, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(model_id, name) DO UPDATE SET features=excluded.features, "
@@ -244,6 +242,8 @@ class Store:
 
     def preset(self, model_id: str, name: str) -> dict[str, float] | None:
         """A saved preset, or None."""
+        import json  # deferred: the first frame opens the store but needs no JSON
+
         row = self.conn.execute(
             "SELECT features FROM presets WHERE model_id = ? AND name = ?", (model_id, name)
         ).fetchone()
@@ -275,6 +275,8 @@ class Store:
         backend: str | None = None,
     ) -> None:
         """Record a hint event: "shown", "accepted" or "dismissed" (with its provenance)."""
+        import json  # deferred: the first frame opens the store but needs no JSON
+
         self.conn.execute(
             "INSERT INTO hint_log(at, event, path, chars, latency_ms, steering, backend) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -300,6 +302,8 @@ class Store:
 
     def hint_events(self, event: str | None = None) -> list[dict[str, Any]]:
         """Logged hint events (all, or one kind), oldest first."""
+        import json  # deferred: the first frame opens the store but needs no JSON
+
         query = "SELECT at, event, path, chars, latency_ms, steering, backend FROM hint_log"
         params: tuple[Any, ...] = ()
         if event:
@@ -324,6 +328,8 @@ class Store:
 
     def hint_stats(self) -> HintStats:
         """Summarise the hint log."""
+        import json  # deferred: the first frame opens the store but needs no JSON
+
         counts = dict(
             self.conn.execute("SELECT event, COUNT(*) FROM hint_log GROUP BY event").fetchall()
         )

@@ -30,17 +30,16 @@ Errors (bad TOML, unknown colour or modifier, an `inherits` cycle, a missing par
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.color import ANSI_COLOR_NAMES, Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
 
 from tinymorph_tui.resources import data_dir
+from tinymorph_tui.state.toml_cache import load_cached
 
 DEFAULT_THEME = "default"
 
@@ -91,8 +90,7 @@ class ThemeError(Exception):
     """A theme file could not be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class ThemeColors:
+class ThemeColors(NamedTuple):
     """The few colours the UI needs to build a Textual `Theme` for the chrome.
 
     Colours are `#rrggbb` strings (ANSI names are given their usual RGB value, which Textual
@@ -113,15 +111,26 @@ class ThemeColors:
     dark: bool
 
 
-@dataclass
 class Theme:
     """A resolved theme: scope -> Rich style, with dot-segment fallback and a cache."""
 
-    name: str
-    styles: dict[str, Style]
-    path: Path | None = None
-    ansi_only: bool = False
-    _cache: dict[str, Style] = field(default_factory=dict, repr=False)
+    __slots__ = ("name", "styles", "path", "ansi_only", "_cache")
+
+    def __init__(
+        self,
+        name: str,
+        styles: dict[str, Style],
+        path: Path | None = None,
+        ansi_only: bool = False,
+    ) -> None:
+        self.name = name
+        self.styles = styles
+        self.path = path
+        self.ansi_only = ansi_only
+        self._cache: dict[str, Style] = {}
+
+    def __repr__(self) -> str:
+        return f"Theme(name={self.name!r}, path={self.path!r}, ansi_only={self.ansi_only})"
 
     def style(self, scope: str) -> Style:
         """The style for `scope`, falling back "a.b.c" -> "a.b" -> "a"; empty if none."""
@@ -277,9 +286,8 @@ def load_theme_or_default(name: str) -> tuple[Theme, str | None]:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return load_cached(path)
+    except ValueError as exc:  # tomllib.TOMLDecodeError, UnicodeDecodeError
         raise ThemeError(f"{path}: bad TOML: {exc}") from exc
     except OSError as exc:
         raise ThemeError(f"{path}: cannot read: {exc.strerror or exc}") from exc

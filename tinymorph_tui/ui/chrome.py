@@ -156,10 +156,8 @@ def _theme_colors(theme: Any) -> dict[str, Any]:
         return {}
     if isinstance(colors, dict):
         return dict(colors)
-    fields = getattr(colors, "__dataclass_fields__", None)
-    if fields:
-        return {name: getattr(colors, name) for name in fields}
-    return {}
+    as_dict = getattr(colors, "_asdict", None)  # theme.loader.ThemeColors (a NamedTuple)
+    return dict(as_dict()) if callable(as_dict) else {}
 
 
 def textual_theme(theme: Any) -> Any:

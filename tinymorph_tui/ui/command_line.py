@@ -9,9 +9,8 @@ keys that replace the word being completed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -50,8 +49,7 @@ SHOWMODE: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class CmdlineInfo:
+class CmdlineInfo(NamedTuple):
     """What the command line shows, as plain values."""
 
     mode: str = "normal"

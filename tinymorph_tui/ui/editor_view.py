@@ -20,8 +20,7 @@ works in O(visible):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -51,8 +50,7 @@ WINDOW_MATCH_MARGIN = 1_024
 VISUAL_MODES = ("visual", "visual_line", "visual_block")
 
 
-@dataclass(frozen=True, slots=True)
-class DisplayRow:
+class DisplayRow(NamedTuple):
     """One screen row: logical `row` and its wrap row `seg`.
 
     kind "text" shows document text, "ghost" a virtual line of a multi-line hint (`seg` is
@@ -64,8 +62,7 @@ class DisplayRow:
     kind: str = "text"
 
 
-@dataclass(frozen=True, slots=True)
-class Ghost:
+class Ghost(NamedTuple):
     """Ghost text to draw: `lines[0]` inline at (row, col), the rest as virtual lines."""
 
     row: int

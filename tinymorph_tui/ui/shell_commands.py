@@ -8,9 +8,10 @@ falls through to its usual insert-mode meaning (<Tab> inserts a tab).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tinymorph_tui.state.toml_cache import load_cached
 
 if TYPE_CHECKING:
     from tinymorph_tui.ui.app import TinymorphApp
@@ -267,15 +268,15 @@ def bind_shell_keys(ed: Any, path: Path | None = None) -> list[str]:
     path = path or hints_keymap_path()
     problems: list[str] = []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = load_cached(path)
+    except (OSError, ValueError) as exc:  # ValueError: tomllib.TOMLDecodeError, bad UTF-8
         return [f"{path}: {exc}"]
     user: dict[str, Any] = {}
     upath = user_keymap_path()
     if upath.is_file():
         try:
-            user = tomllib.loads(upath.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            user = load_cached(upath)
+        except (OSError, ValueError):
             user = {}
 
     def norm(keys: str) -> str:

@@ -7,8 +7,7 @@ only when the text changes, so typing costs one short string compare.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -30,8 +29,7 @@ MODE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class StatusInfo:
+class StatusInfo(NamedTuple):
     """Everything the status line shows, as plain values."""
 
     mode: str = "normal"
@@ -47,7 +45,7 @@ class StatusInfo:
     hint: str = ""
     hint_error: bool = False
     steering: str = ""
-    extra: tuple[str, ...] = field(default_factory=tuple)
+    extra: tuple[str, ...] = ()
 
 
 def ruler_percentage(top: int, bottom: int, count: int) -> str:

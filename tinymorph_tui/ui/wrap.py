@@ -23,10 +23,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import get_character_cell_size
 
@@ -70,8 +69,7 @@ def char_width(ch: str) -> int:
     return get_character_cell_size(ch)
 
 
-@dataclass(frozen=True, slots=True)
-class LineLayout:
+class LineLayout(NamedTuple):
     """Where each character of a logical line lands on screen.
 
     `rows[k] = (start, end)` are the character indexes shown on display row k;
