@@ -159,6 +159,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.highlighter: Any = None
         self._highlighted_doc: Any = None
         self.first_paint_at: float | None = None
+        self._painted = False  # _after_first_paint has run
         self.created_at = time.perf_counter()
         self._main_thread = threading.get_ident()
         self._popup_timer: Any = None
@@ -254,10 +255,27 @@ class TinymorphApp(App[int], inherit_bindings=False):
             # cursor; the rest (journal, history, registers) waits for the first paint.
             self.session = Session.begin(self)
         self.refresh_chrome()
+        # `_display` notes the first frame that shows the text; this is the fallback for
+        # a view that is never drawn (a zero-size terminal) or a Textual without the hook.
         self.call_after_refresh(self._after_first_paint)
 
+    def _display(self, screen: Any, renderable: Any) -> None:
+        """Textual's hand-over of each frame to the terminal; notes the first paint.
+
+        A private hook, hence the fallback in `on_mount`: Textual goes on with a few
+        layout passes that change nothing on screen (focus, size updates: ~10 ms) before
+        a `call_after_refresh` runs, which would make the first paint look later."""
+        super()._display(screen, renderable)
+        if self.first_paint_at is None and renderable is not None and self.view.drew_document:
+            self.first_paint_at = time.perf_counter()
+            self.call_later(self._after_first_paint)
+
     def _after_first_paint(self) -> None:
-        self.first_paint_at = time.perf_counter()
+        if self._painted:
+            return
+        self._painted = True
+        if self.first_paint_at is None:
+            self.first_paint_at = time.perf_counter()
         if self.session is not None:
             # (or by the first key, should one come first: see handle_token)
             self.session.finish_start()

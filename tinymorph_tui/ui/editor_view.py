@@ -123,6 +123,8 @@ class EditorView(Widget, can_focus=True):
         self._text_width = 1
         self._leftcol = 0
         self._doc: Any = None
+        #: Whether a frame with the document in it has been drawn (the app's first paint).
+        self.drew_document = False
         self._attach_doc()
 
     # -- document and highlighter -----------------------------------------------------
@@ -576,6 +578,7 @@ class EditorView(Widget, can_focus=True):
             self._index_display(display)
         self._display = display
         last.update(
+            size=self.size,
             opts=opts,
             height=height,
             cursor=cursor,
@@ -669,6 +672,13 @@ class EditorView(Widget, can_focus=True):
     # -- drawing ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         """Paint screen row `y`: gutter + cached text strip."""
+        if self._last.get("size") != self.size:
+            # Textual paints a new size before the Resize event reaches on_resize: lay
+            # out for it now, or the first frame (and each resize) shows an empty window
+            # for one frame and costs a second layout pass before the text appears.
+            self.sync()
+        if not self.drew_document and self._display:
+            self.drew_document = True
         width = self.size.width
         if y >= len(self._display):
             return Strip.blank(width, self._style("ui.background", "ui.text"))
@@ -1089,7 +1099,8 @@ class EditorView(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Relayout for the new size and tell the engine (`ed.set_window`)."""
-        self._last.pop("height", None)
+        if self._last.get("size") != self.size:  # (render_line may have done it already)
+            self._last.pop("height", None)
         self.sync()
 
     def on_mount(self) -> None:
