@@ -45,6 +45,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "ui": {
         "theme": Key("default", "Colour theme: a file name in themes/ (shipped or your own)."),
         "mouse": Key(True, "Click to place the cursor and scroll with the wheel."),
+        "cursor": Key(
+            "terminal",
+            "'terminal': the terminal's own cursor, a bar in insert and command-line mode and an "
+            "underline in replace mode; 'drawn': a coloured block in every mode.",
+            choices=("terminal", "drawn"),
+        ),
     },
     "model": {
         "path": Key("", "GGUF model for hints, run in process by llama.cpp ('' = none)."),

@@ -61,6 +61,8 @@ with _gc_paused():
     from tinymorph_tui.ui.editor_view import EditorView, Ghost
     from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows
     from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
+    from tinymorph_tui.ui.terminal_cursor import HIDE as HIDE_CURSOR
+    from tinymorph_tui.ui.terminal_cursor import TerminalCursor
     from tinymorph_tui.ui.textual_keys import split_meta
 
 #: Characters of context before the cursor handed to the hint controller.  The slice starts
@@ -163,6 +165,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.created_at = time.perf_counter()
         self._main_thread = threading.get_ident()
         self._popup_timer: Any = None
+        # Enabled on mount when there is a real terminal (see ui/terminal_cursor.py).
+        self.terminal_cursor = TerminalCursor(enabled=False)
         self._hint_flush: Any = None
         self._hint_painted_at = 0.0  # perf_counter() of the last hint repaint
         self._ghost_drawn: Ghost | None = None  # the ghost the view was last given
@@ -225,12 +229,14 @@ class TinymorphApp(App[int], inherit_bindings=False):
         return loaded
 
     def compose(self) -> ComposeResult:
-        """Editor view (with the steering panel beside it), status line, command line."""
+        """Editor view (with the steering panel beside it), status line, command line.
+
+        The key popup is mounted when first needed: every widget costs Textual a few
+        milliseconds of start-up, and the first frame never shows it."""
         with Horizontal(id="body"):
             yield self.view
         yield self.status
         yield self.cmdline
-        yield self.popup
 
     def on_mount(self) -> None:
         """Apply the theme, focus the text, then finish start-up after the first paint."""
@@ -240,6 +246,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
         sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         # The Textual theme was set in __init__ (see _preset_textual_theme).
         self.view.focus()
+        if self._config("ui", "cursor", "terminal") == "terminal" and not self.is_headless:
+            self.use_terminal_cursor(True)
         # Everything start-up has to say, at once (the command line grows to show it).
         messages = list(self.startup_messages)
         messages += [(str(w), False) for w in getattr(self.config, "warnings", []) or []]
@@ -265,7 +273,14 @@ class TinymorphApp(App[int], inherit_bindings=False):
         A private hook, hence the fallback in `on_mount`: Textual goes on with a few
         layout passes that change nothing on screen (focus, size updates: ~10 ms) before
         a `call_after_refresh` runs, which would make the first paint look later."""
-        super()._display(screen, renderable)
+        if renderable is None or not self.terminal_cursor.enabled:
+            super()._display(screen, renderable)
+        else:
+            self._sync_terminal_cursor()  # (a dialog may have opened or closed)
+            before, after = self.terminal_cursor.around_frame()
+            self._write_terminal(before)
+            super()._display(screen, renderable)
+            self._write_terminal(after)
         if self.first_paint_at is None and renderable is not None and self.view.drew_document:
             self.first_paint_at = time.perf_counter()
             self.call_later(self._after_first_paint)
@@ -620,6 +635,36 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self._update_cmdline()
         self._update_popup()
         self._place_terminal_cursor()
+        self._sync_terminal_cursor()
+
+    def use_terminal_cursor(self, enabled: bool) -> None:
+        """Show the terminal's own cursor as a bar / underline in the modes that have one
+        (see ui/terminal_cursor.py), or draw a block in every mode."""
+        if not enabled:
+            self._write_terminal(self.terminal_cursor.restore() + HIDE_CURSOR)
+        self.terminal_cursor.enabled = enabled
+        self.view.terminal_cursor_modes = self.terminal_cursor.modes
+        self.cmdline.terminal_cursor = enabled
+        self.view.sync(force_rows=[self.ed.cursor[0]])
+        self._update_cmdline()
+        self._sync_terminal_cursor()
+
+    def _sync_terminal_cursor(self) -> None:
+        """Tell the terminal the cursor shape for the mode (only when it changes)."""
+        if not self.terminal_cursor.enabled:
+            return
+        # Hidden while a dialog (help, recovery) or the steering panel holds the keys.
+        visible = len(self.screen_stack) <= 1 and self.view.has_focus_or_app()
+        self._write_terminal(
+            self.terminal_cursor.update(getattr(self.ed, "mode", "normal"), visible=visible)
+        )
+
+    def _write_terminal(self, data: str) -> None:
+        """Bytes straight to the terminal, in order with Textual's own frames."""
+        driver = getattr(self, "_driver", None)
+        if data and driver is not None and not self.is_headless:
+            with contextlib.suppress(Exception):
+                driver.write(data)
 
     def _place_terminal_cursor(self) -> None:
         """Park the terminal's (hidden) cursor where ours is drawn, for input methods and
@@ -744,7 +789,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
         if not pending or getattr(ed, "mode", "") in ("insert", "replace", "command"):
             self.popup.hide()
             return
-        if self.popup.display or KEY_POPUP_DELAY <= 0:
+        if (self.popup.is_attached and self.popup.display) or KEY_POPUP_DELAY <= 0:
             self._show_popup()
         else:
             self._popup_timer = self.set_timer(KEY_POPUP_DELAY, self._show_popup)
@@ -758,6 +803,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
             return
         if not isinstance(pending, str):
             pending = "".join(pending)
+        if not self.popup.is_attached:
+            self.screen_stack[0].mount(self.popup)
         self.popup.show_rows(pending, continuation_rows(ed))
 
     # -- themes -----------------------------------------------------------------------
@@ -909,6 +956,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
     # -- lifecycle --------------------------------------------------------------------
     async def on_unmount(self) -> None:
         """Save the session's state, stop hint requests and close the backend."""
+        # The shell gets its own cursor shape back (Textual shows the cursor itself).
+        self._write_terminal(self.terminal_cursor.restore())
         if self.session is not None:
             # An exit after an unhandled exception keeps the recovery journal.
             self.session.close(clean=getattr(self, "_exception", None) is None)

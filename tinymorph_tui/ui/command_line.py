@@ -158,6 +158,8 @@ class CommandLine(Widget):
         super().__init__(id=id)
         self.theme_obj: Any = theme if theme is not None else chrome.FallbackTheme()
         self.info = CmdlineInfo()
+        #: The terminal's own cursor (a bar) marks the cursor; none is drawn.
+        self.terminal_cursor = False
         self._strips: list[Strip] | None = None
         self._strips_width = 0
         #: Tab-completion state: (original line, start, candidates, index).
@@ -190,7 +192,10 @@ class CommandLine(Widget):
             line = info.cmdline
             cur = max(0, min(info.cursor, len(line)))
             text.append(line[:cur], base)
-            cursor_style = base + self._style("ui.cursor.insert", "ui.cursor")
+            if self.terminal_cursor:  # the terminal's bar stands there instead
+                cursor_style = base
+            else:
+                cursor_style = base + self._style("ui.cursor.insert", "ui.cursor")
             text.append(line[cur : cur + 1] or " ", cursor_style)
             text.append(line[cur + 1 :], base)
             return text

@@ -125,6 +125,9 @@ class EditorView(Widget, can_focus=True):
         self._doc: Any = None
         #: Whether a frame with the document in it has been drawn (the app's first paint).
         self.drew_document = False
+        #: Modes in which the terminal's own cursor (a bar, an underline) is shown instead
+        #: of the drawn block (see ui/terminal_cursor.py; set by the app).
+        self.terminal_cursor_modes: frozenset[str] = frozenset()
         self._attach_doc()
 
     # -- document and highlighter -----------------------------------------------------
@@ -834,9 +837,11 @@ class EditorView(Widget, can_focus=True):
         return self._style("ui.cursor.normal", "ui.cursor")
 
     def _cursor_visible(self) -> bool:
+        mode = getattr(self.ed, "mode", "normal")
         return (
             self.show_cursor
-            and getattr(self.ed, "mode", "normal") != "command"
+            and mode != "command"
+            and mode not in self.terminal_cursor_modes
             and self.has_focus_or_app()
         )
 
