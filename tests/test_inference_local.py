@@ -274,6 +274,60 @@ async def test_load_reports_states(tiny_model_path: Path) -> None:
     assert states == ["loading", "ready"]
 
 
+def test_load_reports_progress_up_to_the_whole_model(tiny_model_path: Path) -> None:
+    seen: list[float] = []
+    backend = LocalBackend(tiny_model_path, n_threads=1, on_progress=seen.append)
+    try:
+        backend.load_sync()
+    finally:
+        backend.close()
+    assert len(seen) >= 2
+    assert seen == sorted(seen)  # never goes backwards
+    assert seen[-1] == 1.0 and backend.load_fraction == 1.0
+
+
+def test_a_failing_progress_display_does_not_break_the_load(tiny_model_path: Path) -> None:
+    def broken(_fraction: float) -> None:
+        raise RuntimeError("display gone")
+
+    backend = LocalBackend(tiny_model_path, n_threads=1, on_progress=broken)
+    try:
+        assert backend.load_sync().n_layer > 0
+    finally:
+        backend.close()
+
+
+def test_closing_the_backend_cancels_a_load_in_progress(tiny_model_path: Path) -> None:
+    """Quitting while a big model loads must not wait for the whole file to be read."""
+    closer: list[threading.Thread] = []
+
+    def first_progress(_fraction: float) -> None:
+        if not closer:  # close from another thread, as the app's quit does
+            closer.append(threading.Thread(target=backend.close))
+            closer[0].start()
+            closer[0].join(0.2)  # close() has flagged the backend and waits for the lock
+
+    backend = LocalBackend(tiny_model_path, n_threads=1, on_progress=first_progress)
+    with pytest.raises(BackendError, match="closed"):
+        backend.load_sync()
+    closer[0].join(10)
+    assert not closer[0].is_alive()
+    assert backend.load_fraction is not None and backend.load_fraction < 1.0
+
+
+def test_the_progress_hook_is_removed_after_a_load(tiny_model_path: Path) -> None:
+    from tinymorph_tui.inference import llama_runtime
+
+    llama_runtime.llama_module()
+    import llama_cpp.llama_cpp as low
+
+    original = low.llama_model_default_params
+    with pytest.raises(RuntimeError), llama_runtime.load_progress(lambda _f: True):
+        assert low.llama_model_default_params is not original
+        raise RuntimeError("a failed load")
+    assert low.llama_model_default_params is original
+
+
 @pytest.fixture(scope="module")
 def fim_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny model with fill-in-the-middle token ids (three byte tokens stand in)."""
@@ -337,3 +391,24 @@ async def test_real_model_continues_the_story(real_model_path: Path) -> None:
         assert cut.text == ", there was a little "
     finally:
         await backend.aclose()
+
+
+def test_cli_progress_bar_follows_the_load(tiny_model_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tinymorph_tui.commands.load_progress import model_load_progress
+
+    sink = io.StringIO()
+    console = Console(file=sink, force_terminal=True, width=100)
+    backend = LocalBackend(tiny_model_path, n_threads=1)
+    try:
+        with model_load_progress(backend, "tiny.gguf", console):
+            assert backend.on_progress is not None
+            backend.load_sync()
+    finally:
+        backend.close()
+    assert backend.on_progress is None  # given back
+    drawn = sink.getvalue()
+    assert "loading" in drawn and "tiny.gguf" in drawn and "100%" in drawn

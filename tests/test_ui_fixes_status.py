@@ -154,3 +154,22 @@ async def test_a_backend_error_stays_in_the_status_line_and_is_said_once() -> No
             await pilot.pause(0.02)
         assert "model error" in app.status.plain
         assert app.ed.message == ""
+
+
+async def test_a_loading_model_shows_how_much_is_read() -> None:
+    from test_ui_hints import make_app
+
+    app, backend = make_app("Once upon a time\n")
+    async with app.run_test(size=(80, 8)) as pilot:
+        backend.state = "loading"  # as LocalBackend is while llama.cpp reads the file
+        app._update_status()
+        await pilot.pause()
+        assert "loading…" in app.status.plain
+        backend.load_fraction = 0.42
+        app._load_progressed(0.42)  # (from the loading thread: posted, throttled)
+        await pilot.pause()
+        assert "loading 42%…" in app.status.plain
+        backend.state = "ready"
+        app._update_status()
+        await pilot.pause()
+        assert "loading" not in app.status.plain

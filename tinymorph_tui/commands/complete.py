@@ -113,7 +113,7 @@ def _make(args: argparse.Namespace) -> Any:
 
 
 async def _load_with_progress(backend: Any, quiet: bool) -> None:
-    """Load a local model, with a spinner on stderr while it takes."""
+    """Load a local model, with a progress bar on stderr while it takes."""
     from tinymorph_tui.inference.local import LocalBackend
 
     if not isinstance(backend, LocalBackend):
@@ -123,8 +123,9 @@ async def _load_with_progress(backend: Any, quiet: bool) -> None:
         return
     from rich.console import Console  # deferred: only an interactive load shows progress
 
-    console = Console(stderr=True)
-    with console.status(f"loading {backend.model_path.name} ...", spinner="dots"):
+    from tinymorph_tui.commands.load_progress import model_load_progress
+
+    with model_load_progress(backend, backend.model_path.name, Console(stderr=True)):
         await backend.load()
 
 

@@ -142,8 +142,8 @@ def _serve(
 ) -> int:
     # Deferred: rich, uvicorn, Starlette and llama.cpp load only for `serve`.
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from tinymorph_tui.commands.load_progress import model_load_progress
     from tinymorph_tui.inference.types import BackendError
     from tinymorph_tui.server.engine import Engine
 
@@ -157,14 +157,7 @@ def _serve(
     )
     try:
         if console.is_terminal:
-            with Progress(
-                SpinnerColumn(),
-                TextColumn("[bold]loading[/] {task.description}"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as progress:
-                progress.add_task(model.name, total=None)
+            with model_load_progress(engine.backend, model.name, console):
                 info = engine.load()
         else:  # a log file or a pipe: no spinner frames, one plain line
             console.print(f"loading {model.name} ...")

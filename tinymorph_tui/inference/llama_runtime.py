@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import re
 import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _lock = threading.Lock()
@@ -91,3 +92,41 @@ def last_error(since: int = 0) -> str | None:
     # "gguf_init_from_reader: number of tensors ..." -> drop the C function name.
     text = re.sub(r"^(?:[A-Za-z_][A-Za-z0-9_]*: )+", "", text)
     return text.replace("error loading model: ", "") or None
+
+
+_load_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def load_progress(report: Callable[[float], bool]) -> Iterator[None]:
+    """Call `report(fraction)` (0.0 .. 1.0) as llama.cpp loads a model inside the block;
+    `report` returning False cancels the load (llama.cpp then fails it).
+
+    llama-cpp-python's `Llama()` takes no progress callback, but it builds its model
+    parameters from `llama_model_default_params()` at the moment it is called: inside the
+    block that function returns parameters carrying the callback. The swap is process-wide,
+    so loads that report progress run one at a time.
+    """
+    llama_module()
+    import llama_cpp.llama_cpp as low
+
+    def _call(fraction: float, _user: Any) -> bool:
+        try:
+            return bool(report(float(fraction)))
+        except Exception:  # a display callback must never break (or cancel) a load
+            return True
+
+    callback = low.llama_progress_callback(_call)  # kept alive by this frame during the load
+    original = low.llama_model_default_params
+
+    def with_progress() -> Any:
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    with _load_lock:
+        low.llama_model_default_params = with_progress
+        try:
+            yield
+        finally:
+            low.llama_model_default_params = original

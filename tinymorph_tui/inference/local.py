@@ -88,7 +88,9 @@ class LocalBackend:
     feature catalog steering names refer to (`name in catalog` / `.get(name)`; default: the
     model's own `FeatureCatalog`); `control_vector_fn` mixes features into a control vector
     (default: `tinymorph_tui.steering.mixer.control_vector` when present).
-    `on_state(state)` is called (from the worker thread) as the model loads.
+    `on_state(state)` is called (from the worker thread) as the model loads, and
+    `on_progress(fraction)` (0.0 .. 1.0, from the loading thread) as llama.cpp reads it;
+    closing the backend meanwhile cancels the load.
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class LocalBackend:
         catalog: Any = None,
         control_vector_fn: ControlVectorFn | None = None,
         on_state: Callable[[LoadState], None] | None = None,
+        on_progress: Callable[[float], None] | None = None,
     ) -> None:
         self.model_path = Path(model_path).expanduser()
         self.name = f"local:{self.model_path.name}"
@@ -114,6 +117,9 @@ class LocalBackend:
         self._cv_fn = control_vector_fn
         self._cv_fn_resolved = control_vector_fn is not None
         self.on_state = on_state
+        self.on_progress = on_progress
+        #: How much of the model llama.cpp has read (0.0 .. 1.0), while it loads.
+        self.load_fraction: float | None = None
         self.state: LoadState = "unloaded"
         self.load_error: str | None = None
         self.load_seconds: float | None = None
@@ -177,6 +183,16 @@ class LocalBackend:
         return self._cv_fn
 
     # -- loading ------------------------------------------------------------------------
+
+    def _load_progress(self, fraction: float) -> bool:
+        """llama.cpp's progress callback: record, report, and cancel once closed."""
+        self.load_fraction = fraction
+        if self.on_progress is not None:
+            try:
+                self.on_progress(fraction)
+            except Exception:  # a UI callback must never break loading
+                pass
+        return not self._closed
 
     def _set_state(self, state: LoadState) -> None:
         self.state = state
@@ -243,15 +259,18 @@ class LocalBackend:
             n_ctx = min(trained, _DEFAULT_N_CTX) if trained else _DEFAULT_N_CTX
         mark = llama_runtime.log_mark()
         try:
-            llm = Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_batch=self.n_batch,
-                n_threads=self.n_threads,
-                n_gpu_layers=n_gpu_layers,
-                verbose=False,
-            )
+            with llama_runtime.load_progress(self._load_progress):
+                llm = Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_batch=self.n_batch,
+                    n_threads=self.n_threads,
+                    n_gpu_layers=n_gpu_layers,
+                    verbose=False,
+                )
         except Exception as exc:
+            if self._closed:  # cancelled from the progress callback by close()
+                raise BackendError("the model backend is closed") from None
             reason = llama_runtime.last_error(mark) or str(exc) or type(exc).__name__
             raise BackendError(fail + reason) from None
         vocab = llm._model.vocab

@@ -72,6 +72,9 @@ PREFIX_WINDOW = 16_384
 PREFIX_QUANTUM = 4_096
 SUFFIX_WINDOW = 2_048
 
+#: Seconds between status-line updates while a model loads.
+LOAD_PROGRESS_S = 0.1
+
 #: CPython's GIL switch interval while the app runs (see on_mount).
 GIL_SWITCH_INTERVAL_S = 0.0002
 
@@ -169,6 +172,7 @@ class TinymorphApp(App[int], inherit_bindings=False):
         self.terminal_cursor = TerminalCursor(enabled=False)
         self._hint_flush: Any = None
         self._hint_painted_at = 0.0  # perf_counter() of the last hint repaint
+        self._load_progress_at = 0.0  # perf_counter() of the last load progress shown
         self._ghost_drawn: Ghost | None = None  # the ghost the view was last given
         self._highlight_flush: Any = None
         self._handling_key = False
@@ -389,10 +393,23 @@ class TinymorphApp(App[int], inherit_bindings=False):
             if getattr(backend, "on_state", "") is None:
                 # "loading…" shows while it loads (called on the loading thread).
                 backend.on_state = lambda _state: self.call_from_thread(self._update_status)
+            if getattr(backend, "on_progress", "") is None:
+                backend.on_progress = self._load_progressed
             with contextlib.suppress(Exception):  # the status line shows `load_error`
                 load()
             with contextlib.suppress(RuntimeError):  # the app may be gone by now
                 self.call_from_thread(self.refresh_chrome)
+
+    def _load_progressed(self, fraction: float) -> None:
+        """llama.cpp read more of the model (its loading thread): the status line says how
+        much, at most every LOAD_PROGRESS_S. Posted, not awaited: loading never waits on
+        the UI (and a quit meanwhile cancels the load through the backend)."""
+        now = time.perf_counter()
+        if now - self._load_progress_at < LOAD_PROGRESS_S and fraction < 1.0:
+            return
+        self._load_progress_at = now
+        with contextlib.suppress(RuntimeError, LookupError):  # the app is gone
+            self.call_later(self._update_status)
 
     def _set_backend(self, backend: Any) -> None:
         self._backend = backend
@@ -752,7 +769,8 @@ class TinymorphApp(App[int], inherit_bindings=False):
             state, state
         )
         if state == "idle" and load_state == "loading":
-            label = "loading…"
+            fraction = getattr(backend, "load_fraction", None)
+            label = f"loading {fraction:.0%}…" if isinstance(fraction, float) else "loading…"
         text = f"{name}: {label}" if name else label
         hint = c.hint
         count = getattr(hint, "alternatives_count", 1) if hint is not None else 1
