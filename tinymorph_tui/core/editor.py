@@ -206,6 +206,8 @@ class Editor:
         self.last_macro: str | None = None
         self._group_depth = 0
         self._events: list[Any] | None = None
+        #: While undo/redo collects `_events`: the row each one changed, as '. counts it.
+        self._change_rows: list[int] = []
         self._beeped = False
         self._pending_op: Parsed | None = None
         self._insert_after_op: Any = None
@@ -423,10 +425,11 @@ class Editor:
         self.marks.set(name, pos)
         return True
 
-    def push_jump(self) -> None:
-        """Remember the cursor as a jump origin (the ' mark and the jump list)."""
-        self.marks.set("'", self.cursor)
-        self.marks.push_jump(self.cursor)
+    def push_jump(self, pos: tuple[int, int] | None = None) -> None:
+        """Remember the cursor (or `pos`) as a jump origin (the ' mark and the jump list)."""
+        origin = self.cursor if pos is None else pos
+        self.marks.set("'", origin)
+        self.marks.push_jump(origin)
 
     def _on_edit(self, ev: Any) -> None:
         box = self._undo_box
@@ -436,15 +439,28 @@ class Editor:
         if ev.inserted:
             self.ml_empty = False
         self.marks.on_edit(ev)
-        self.marks.set(".", ev.start_point)  # Vim's '. : where the last change was made
-        if self._group_depth == 0:
-            self.marks.new_change = True  # an edit outside a group is an undo step itself
-        self.marks.note_change(ev.start_point, int(self.options["textwidth"]))
+        if ev.inserted or ev.deleted:  # (an empty edit, e.g. a put of nothing, is no change)
+            where = self._change_pos(ev)
+            self.marks.set(".", where)  # Vim's '. : where the last change was made
+            if self._group_depth == 0:
+                self.marks.new_change = True  # an edit outside a group is an undo step itself
+            self.marks.note_change(where, int(self.options["textwidth"]))
         self._track_u_line(ev)
         if self._vc_cache is not None:
             self._vc_follow(ev)
         if self._events is not None:
             self._events.append(ev)
+            self._change_rows.append(self._change_pos(ev)[0])
+
+    def _change_pos(self, ev: Any) -> tuple[int, int]:
+        """Where Vim says a change was made ('. and the change list): whole lines added or
+        removed after the end of a line (o, :t, :co, p at the end) count from the start of
+        the next line, as Vim's appended_lines_mark()/deleted_lines_mark() report them."""
+        row, col = ev.start_point
+        text = ev.inserted or ev.deleted
+        if text[:1] == "\n" and self.doc.line_length(row) == col:
+            return (min(row + 1, self.doc.line_count - 1), 0)
+        return (row, col)
 
     def _track_u_line(self, ev: Any) -> None:
         """Remember the line before its latest changes, for U (Vim's u_saveline())."""

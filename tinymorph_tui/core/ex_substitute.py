@@ -421,10 +421,13 @@ def _start_confirm(
     state = SubConfirm(
         compiled.regex, ops, line1 - 1, line2 - 1, flags.do_all, sub, pattern, flags.do_error
     )
+    origin = ed.cursor
     if not _confirm_next(ed, state):
         if flags.do_error:
             raise ExError(f"E486: Pattern not found: {pattern}")
         return
+    if global_ctx(ed) is None:
+        ed.push_jump(origin)  # at the first match, as without the c flag
     ed._sub_confirm = state
     _confirm_prompt(ed, state)
 
@@ -602,6 +605,10 @@ def _sub_message(nsubs: int, nlines: int, count_only: bool) -> str:
     return f"{nsubs} {what} on {nlines} {on}"
 
 
+#: A mark name no command can type: where a substitution started, moved by its edits.
+_ORIGIN_MARK = "\x00substitute-origin"
+
+
 def _run_substitute(
     ed: Any,
     compiled: CompiledVimRegex,
@@ -612,10 +619,20 @@ def _run_substitute(
     pattern: str,
 ) -> None:
     doc = ed.doc
-    if compiled.multiline:
-        nsubs, nlines, last_row, new_line2 = _sub_multiline(ed, compiled, ops, line1, line2, flags)
-    else:
-        nsubs, nlines, last_row, new_line2 = _sub_lines(ed, compiled, ops, line1, line2, flags)
+    # Vim's do_sub calls setpcmark() at its first match, with the cursor where the command
+    # was given, and later edits move that mark like any other ('' goes back there): a
+    # private mark follows the edits until we know there was a match.
+    origin = ed.cursor
+    ed.marks.set(_ORIGIN_MARK, origin)
+    try:
+        if compiled.multiline:
+            nsubs, nlines, last_row, new_line2 = _sub_multiline(
+                ed, compiled, ops, line1, line2, flags
+            )
+        else:
+            nsubs, nlines, last_row, new_line2 = _sub_lines(ed, compiled, ops, line1, line2, flags)
+    finally:
+        moved = ed.marks.marks.pop(_ORIGIN_MARK, None)
     gctx = global_ctx(ed)
     if nsubs == 0:
         if gctx is None and flags.do_error:
@@ -624,6 +641,8 @@ def _run_substitute(
     from .ex_lines import beginline, set_change_marks
 
     if flags.do_count:
+        # (no jump: the cursor stays, and Vim's checkpcmark() drops a mark set where the
+        # cursor still is)
         if gctx is not None:
             gctx.nsubs += nsubs
             gctx.nlines += nlines
@@ -632,6 +651,8 @@ def _run_substitute(
             beginline(ed, ed.cursor[0], white=True)
             ed.set_message(_sub_message(nsubs, nlines, True))
         return
+    if gctx is None:  # (under :g the mark was set once, by :g)
+        ed.push_jump(moved or (min(origin[0], doc.line_count - 1), 0))
 
     set_change_marks(ed, (line1 - 1, 0), (max(new_line2, 1) - 1, 0))
     row = max(0, min(last_row, doc.line_count - 1))
@@ -641,8 +662,6 @@ def _run_substitute(
         gctx.need_beginline = True
         set_cursor(ed, row, 0)
     else:
-        if hasattr(ed, "push_jump"):
-            ed.push_jump()
         beginline(ed, row, white=True)
         if nsubs > int(ed.options["report"]):
             ed.set_message(_sub_message(nsubs, nlines, False))

@@ -1035,13 +1035,13 @@ def _mark_motion(ctx: Ctx, linewise: bool) -> Motion | None:
     if ctx.arg is None:
         return None
     pos = ed.get_mark(ctx.arg)
-    if pos is None:
-        ed.set_error("E20: Mark not set")
+    if pos is None or pos[0] >= ed.doc.line_count:
+        ed.set_error("E20: Mark not set" if pos is None else "E19: Mark has invalid line number")
+        # Vim's nv_cursormark sets w_set_curswant even when the mark fails: after `$`, a
+        # failed 'x makes the next j/k aim at the cursor's column, not the line's end.
+        ed.update_curswant()
         return None
     row, col = pos
-    if row >= ed.doc.line_count:
-        ed.set_error("E19: Mark has invalid line number")
-        return None
     line = ed.doc.line(row)
     if linewise:
         return Motion(row, first_nonblank(line), "linewise", jump=ctx.arg not in "[]<>.^\"", use_reg_one=False)

@@ -478,7 +478,13 @@ def _add_number(ctx: Ctx, sign: int) -> Any:
 
 
 def _empty_undo_step(ed: Editor, row: int) -> None:
+    """An undo step that changes nothing (Vim's u_save() of a line that then stays as it
+    was): the text is edited back and forth, but '. and the change list stay put, as
+    nothing was changed."""
     doc = ed.doc
+    marks = ed.marks
+    last_change = marks.get(".")
+    changes, change_idx = list(marks.changes), marks.change_idx
     off = doc.line_start(row)
     line = doc.line(row)
     if line:
@@ -487,6 +493,11 @@ def _empty_undo_step(ed: Editor, row: int) -> None:
     else:
         doc.insert(off, " ")
         doc.replace(off, off + 1, "")
+    if last_change is None:
+        marks.marks.pop(".", None)
+    else:
+        marks.set(".", last_change)
+    marks.changes, marks.change_idx = changes, change_idx
 
 
 @action("increment", change=True)
@@ -654,7 +665,9 @@ def a_question(ctx: Ctx) -> Any:
     cmdline.enter(ctx.ed, "?", "", count=ctx.count)
 
 
-@action("repeat-substitute", change=True)
+# & and g& run an ex command, as typed ":s<CR>": like every ex command they are one undo
+# step of their own and are not repeated by "." (Vim stuffs ":s\r" / runs "%s//~/&").
+@action("repeat-substitute")
 def a_amp(ctx: Ctx) -> Any:
     """Repeat the last :s on the current line without its flags (&)."""
     from tinymorph_tui.core.cmdline import run_ex
@@ -662,7 +675,7 @@ def a_amp(ctx: Ctx) -> Any:
     run_ex(ctx.ed, "s")
 
 
-@action("repeat-substitute-all", change=True)
+@action("repeat-substitute-all")
 def a_gamp(ctx: Ctx) -> Any:
     """Repeat the last :s with the same flags on all lines (g&)."""
     from tinymorph_tui.core.cmdline import run_ex

@@ -22,6 +22,7 @@ def undo_redo(ed: Editor, count: int, redo: bool) -> bool:
     did = 0
     for _ in range(count):
         ed._events = []
+        ed._change_rows = []
         saved = doc.redo() if redo else doc.undo()
         events: list[Any] = ed._events
         ed._events = None
@@ -31,7 +32,7 @@ def undo_redo(ed: Editor, count: int, redo: bool) -> bool:
         _place_cursor(ed, saved, events, redo)
         if events:
             # changed_lines() of u_undoredo(): '. at the top changed line
-            ed.marks.set(".", (min(ev.start_point[0] for ev in events), 0))
+            ed.marks.set(".", (min(ed._change_rows), 0))
     if did == 0:
         if redo:
             ed.set_error("Already at newest change")
