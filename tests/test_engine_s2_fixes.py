@@ -5,7 +5,8 @@ column (Vim's nv_cursormark), so `$` then a failed 'x then k lands under the cur
 :s sets the previous-context mark at its first match to where it was given (do_sub's
 setpcmark), moved by its own edits, but not with the n flag (checkpcmark drops it); '.
 and the change list put lines added or removed after a line's end on the next line (o, :t,
-:co, linewise p), undo puts '. there too, and a put of an empty register changes no mark.
+:co, linewise p), undo puts '. there too, and a put of an empty register changes no mark;
+`m{a-z}` sets a mark in visual mode too, without ending it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ PROSE = (
     '"Hello," she said.  "Are you (reall\n**bold** and _italic_ text\nCall me again.'
 )
 
+NOTES = "## Notes\nIt is a truth.\n\n- second item\nAt one end.\n\n\nCall me \nShe"
 LINK = "[link](http://example.com)\n    indented code\n\nIt is a truth"
 
 #: (text, cursor, keys, Vim's text, Vim's cursor, Vim's mode)
@@ -53,6 +55,8 @@ CASES = [
     ("one\ntwo\nthree", (2, 1), ":1co$<CR>gg`.", "one\ntwo\nthree\none", (3, 0), "normal"),
     ("one\ntwo\nthree", (0, 1), "ox<Esc>oy<Esc>gg2g;", "one\nx\ny\ntwo\nthree", (1, 0), "normal"),
     ("one\ntwo\nthree", (2, 1), "ddggp`.", "one\nthree\ntwo", (1, 0), "normal"),
+    (NOTES, (2, 0), "Vipmxjjd'x", "## Notes\nIt is a truth.\nCall me \nShe", (2, 0), "normal"),
+    (NOTES, (2, 0), "vjmxo<Esc>`x", NOTES, (3, 0), "normal"),
 ]
 
 
