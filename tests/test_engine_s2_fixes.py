@@ -6,7 +6,8 @@ column (Vim's nv_cursormark), so `$` then a failed 'x then k lands under the cur
 setpcmark), moved by its own edits, but not with the n flag (checkpcmark drops it); '.
 and the change list put lines added or removed after a line's end on the next line (o, :t,
 :co, linewise p), undo puts '. there too, and a put of an empty register changes no mark;
-`m{a-z}` sets a mark in visual mode too, without ending it.
+`m{a-z}` sets a mark in visual mode too, without ending it; text deleted with <C-w> / <C-u>
+while inserting is gone from what a visual-block I/A copies and from the ". register.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ CASES = [
     ("one\ntwo\nthree", (2, 1), "ddggp`.", "one\nthree\ntwo", (1, 0), "normal"),
     (NOTES, (2, 0), "Vipmxjjd'x", "## Notes\nIt is a truth.\nCall me \nShe", (2, 0), "normal"),
     (NOTES, (2, 0), "vjmxo<Esc>`x", NOTES, (3, 0), "normal"),
+    ('ab\ncd\nef', (0, 0), '<C-v>jAxy<C-u>z<Esc>', 'azb\nczd\nef', (0, 0), 'normal'),
+    ('ab\ncd\nef', (0, 0), '<C-v>jIxy<C-u>z<Esc>', 'zab\nzcd\nef', (0, 0), 'normal'),
+    ('ab\ncd\nef', (0, 0), '<C-v>jAxy<C-w>z<Esc>', 'azb\nczd\nef', (0, 0), 'normal'),
+    ('ab\ncd\nef', (0, 0), 'Axy<C-u>z<Esc>".p', 'abzz\ncd\nef', (0, 3), 'normal'),
+    ('ab\ncd\nef', (0, 0), 'Axy zw<C-w>q<Esc>".p', 'abxy qxy q\ncd\nef', (0, 9), 'normal'),
 ]
 
 

@@ -173,3 +173,23 @@ async def test_a_loading_model_shows_how_much_is_read() -> None:
         app._update_status()
         await pilot.pause()
         assert "loading" not in app.status.plain
+
+
+async def test_a_long_error_is_wrapped_not_cut() -> None:
+    """A config error with a deep path lost its cause past the terminal's width."""
+    from tinymorph_tui.core.editor import Editor
+
+    app = TinymorphApp(None, editor=Editor.from_text("text\n"), state=False)
+    error = "/home/writer/.config/tinymorph/config.toml: invalid TOML (Expected ']' at line 1); using defaults"
+    async with app.run_test(size=(40, 10)) as pilot:
+        app._set_message(error, True)
+        await pilot.pause()
+        rows = app.cmdline.build().plain.split("\n")
+        assert len(rows) == 3 and all(len(row) <= 40 for row in rows)
+        assert "".join(rows) == error
+        assert app.cmdline.size.height == 3  # the command line grew to show it all
+        drawn = [app.cmdline.render_line(y).text for y in range(3)]
+        assert "".join(d.rstrip() for d in drawn).endswith("using defaults")
+        app._set_message("", False)
+        await pilot.pause()
+        assert app.cmdline.size.height == 1

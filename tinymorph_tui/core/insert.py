@@ -715,6 +715,10 @@ def _delete_back_to(ed: Editor, s: Session, tok: str, r: int, j: int, c: int) ->
     ed.move_cursor_raw(r, j)
     if r == s.start[0] and j < s.start[1]:
         s.start = (r, j)
+    # The inserted text (the ". register, what a visual-block I/A copies to the other
+    # lines) loses what was deleted, as with <BS>.
+    n = c - j
+    s.text = s.text[:-n] if len(s.text) >= n else ""
     return True
 
 

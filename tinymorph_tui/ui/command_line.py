@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from rich.cells import chop_cells
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
@@ -160,6 +161,7 @@ class CommandLine(Widget):
         self.info = CmdlineInfo()
         #: The terminal's own cursor (a bar) marks the cursor; none is drawn.
         self.terminal_cursor = False
+        self._rows = 1  # rows the last update needed (a change of it is a new layout)
         self._strips: list[Strip] | None = None
         self._strips_width = 0
         #: Tab-completion state: (original line, start, candidates, index).
@@ -175,16 +177,17 @@ class CommandLine(Widget):
         """Show `info` (repaints only if something changed)."""
         if info == self.info:
             return
-        lines_before = self.info.message.count("\n")
         self.info = info
         self._strips = None
-        self.refresh(layout=info.message.count("\n") != lines_before)
+        rows = self.build().plain.count("\n") + 1  # (a long error wraps: more rows)
+        self.refresh(layout=rows != self._rows)
+        self._rows = rows
 
     def _style(self, *scopes: str) -> Style:
         return chrome.resolve(self.theme_obj, *scopes)
 
-    def build(self) -> Text:
-        """The command line as styled text."""
+    def build(self, width: int | None = None) -> Text:
+        """The command line as styled text (messages fitted to `width`, default: its own)."""
         info = self.info
         base = self._style("ui.background", "ui.text") + self._style("ui.commandline")
         text = Text(no_wrap=True, overflow="crop")
@@ -205,11 +208,18 @@ class CommandLine(Widget):
                 self._style("ui.message.error", "error") if info.is_error else self._style(scope)
             )
             message = info.message
-            width = self.size.width if self.is_mounted else 0
+            if width is None:
+                width = self.size.width if self.is_mounted else 0
             if width > 1 and "\n" not in message and not info.is_error:
                 # Too long for the row: cut in the middle as Vim cuts file messages, so the
-                # end ("written") stays. An error keeps its start: the cause comes first.
+                # end ("written") stays.
                 message = chrome.shorten_middle(message, width - 1)
+            elif width > 1:
+                # An error, or several lines: wrapped, as Vim wraps them, so nothing is lost
+                # (the command line grows to show them, see get_content_height).
+                message = "\n".join(
+                    row for line in message.split("\n") for row in (chop_cells(line, width) or [""])
+                )
             text.append(message, base + style)
             return text
         mode = SHOWMODE.get(info.mode, "")
@@ -221,14 +231,14 @@ class CommandLine(Widget):
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
         """One row, or one per line of a multi-line message."""
-        return max(1, self.build().plain.count("\n") + 1)
+        return max(1, self.build(width).plain.count("\n") + 1)
 
     def render_line(self, y: int) -> Strip:
         """Line API: each row padded with the theme's background (not Textual's)."""
         width = self.size.width
         if self._strips is None or self._strips_width != width:
             base = self._style("ui.background", "ui.text")
-            lines = self.build().split("\n", allow_blank=True)
+            lines = self.build(width).split("\n", allow_blank=True)
             self._strips = [
                 Strip(
                     [seg for seg in line.render(self.app.console) if seg.text != "\n"]
