@@ -13,7 +13,6 @@ id) are collected in `Keymap.errors` as "file: key: reason" and the defaults sta
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -331,67 +330,45 @@ def _has_live(node: _Node) -> bool:
     return False
 
 
-# -- the start-up cache of the parsed defaults --------------------------------------------
+# -- the start-up cache of the parsed defaults (state/startup_cache.py) -----------------
 #: Bumped whenever the snapshot's shape changes.
 _CACHE_FORMAT = 1
 
 
 def _cache_path() -> Path:
     """`$XDG_CACHE_HOME/tinymorph/keymap-defaults.marshal`."""
-    from tinymorph_tui.state.paths import cache_dir
+    from tinymorph_tui.state.startup_cache import cache_dir
 
     return cache_dir() / "keymap-defaults.marshal"
 
 
 def _cache_key(path: Path, data: bytes, known: set[str] | None) -> tuple[Any, ...] | None:
-    """What the parsed defaults depend on: the file's bytes (by length and CRC, not its
-    mtime, which can stay put across a quick rewrite), the known command ids, the Python
-    version (marshal's format) and the code that parses them (this module and keys.py)."""
-    import sys
-    import zlib
-
+    """What the parsed defaults depend on: the file (see `startup_cache.source_key`), the
+    known command ids and the code that parses them (this module and keys.py)."""
     from tinymorph_tui.core import keys
+    from tinymorph_tui.state.startup_cache import source_key
 
     try:
         code = tuple(os.stat(f).st_mtime_ns for f in (__file__, keys.__file__))
     except (OSError, TypeError):
         return None
-    return (
-        _CACHE_FORMAT,
-        sys.hexversion,
-        code,
-        str(path),
-        len(data),
-        zlib.crc32(data),
-        tuple(sorted(known)) if known is not None else None,
+    return source_key(
+        path, data, _CACHE_FORMAT, code, tuple(sorted(known)) if known is not None else None
     )
 
 
 def _read_cache(key: tuple[Any, ...]) -> Any:
     """The cached snapshot for `key`, or None (missing, stale, unreadable or corrupt)."""
-    import marshal
+    from tinymorph_tui.state import startup_cache
 
-    try:
-        raw = _cache_path().read_bytes()
-        stored_key, snapshot = marshal.loads(raw)
-    except Exception:  # corrupt or truncated: ignored, rebuilt from the file
-        return None
-    return snapshot if stored_key == key else None
+    return startup_cache.read(_cache_path(), key)
 
 
 def _write_cache(key: tuple[Any, ...], snapshot: tuple[Any, ...]) -> None:
     """Store `snapshot` for `key`; never raises (the cache is only a speed-up)."""
-    import marshal
+    from tinymorph_tui.state import startup_cache
 
-    path = _cache_path()
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp.write_bytes(marshal.dumps((key, snapshot)))
-        os.replace(tmp, path)  # atomic: a reader sees the old file or the new one
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    startup_cache.write(_cache_path(), key, snapshot)
 
 
 def _node_data(node: _Node) -> tuple[Any, ...]:

@@ -187,20 +187,12 @@ class LocalBackend:
     def _load_progress(self, fraction: float) -> bool:
         """llama.cpp's progress callback: record, report, and cancel once closed."""
         self.load_fraction = fraction
-        if self.on_progress is not None:
-            try:
-                self.on_progress(fraction)
-            except Exception:  # a UI callback must never break loading
-                pass
+        _notify(self.on_progress, fraction)
         return not self._closed
 
     def _set_state(self, state: LoadState) -> None:
         self.state = state
-        if self.on_state is not None:
-            try:
-                self.on_state(state)
-            except Exception:  # a UI callback must never break loading
-                pass
+        _notify(self.on_state, state)
 
     async def load(self) -> ModelInfo:
         """Load the model off the event loop (once); raises BackendError if it cannot."""
@@ -711,6 +703,15 @@ class LocalBackend:
             if llm is not None:
                 llm.close()
         self._executor.shutdown(wait=True)
+
+
+def _notify(callback: Callable[[Any], None] | None, value: Any) -> None:
+    """Tell a UI callback how loading goes; a failing one never breaks the load."""
+    if callback is not None:
+        try:
+            callback(value)
+        except Exception:
+            pass
 
 
 def gguf_context_length(path: Path) -> int | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tinymorph_tui.state import paths
-from tinymorph_tui.state.toml_cache import loads_cached
+from tinymorph_tui.state.startup_cache import loads_toml
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def load_config(path: Path | None = None) -> Config:
         config.errors.append(f"{path}: cannot read ({exc}); using defaults")
         return config
     try:
-        data = loads_cached(path, text.encode("utf-8"))
+        data = loads_toml(path, text.encode("utf-8"))
     except ValueError as exc:  # tomllib.TOMLDecodeError
         config.errors.append(f"{path}: invalid TOML ({exc}); using defaults")
         return config

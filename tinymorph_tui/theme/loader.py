@@ -39,7 +39,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tinymorph_tui.resources import data_dir
-from tinymorph_tui.state.toml_cache import load_cached
+from tinymorph_tui.state.startup_cache import load_toml
 
 DEFAULT_THEME = "default"
 
@@ -286,7 +286,7 @@ def load_theme_or_default(name: str) -> tuple[Theme, str | None]:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return load_cached(path)
+        return load_toml(path)
     except ValueError as exc:  # tomllib.TOMLDecodeError, UnicodeDecodeError
         raise ThemeError(f"{path}: bad TOML: {exc}") from exc
     except OSError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinymorph_tui.state.toml_cache import load_cached
+from tinymorph_tui.state.startup_cache import load_toml
 
 if TYPE_CHECKING:
     from tinymorph_tui.ui.app import TinymorphApp
@@ -268,14 +268,14 @@ def bind_shell_keys(ed: Any, path: Path | None = None) -> list[str]:
     path = path or hints_keymap_path()
     problems: list[str] = []
     try:
-        data = load_cached(path)
+        data = load_toml(path)
     except (OSError, ValueError) as exc:  # ValueError: tomllib.TOMLDecodeError, bad UTF-8
         return [f"{path}: {exc}"]
     user: dict[str, Any] = {}
     upath = user_keymap_path()
     if upath.is_file():
         try:
-            user = load_cached(upath)
+            user = load_toml(upath)
         except (OSError, ValueError):
             user = {}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tinymorph_tui.state import toml_cache
+from tinymorph_tui.state import startup_cache
 from tinymorph_tui.theme.loader import ThemeError, load_theme
 
 
@@ -24,50 +24,50 @@ def _cache_files() -> list[Path]:
 def test_parsed_once_then_served_from_the_cache(tmp_path: Path) -> None:
     path = tmp_path / "a.toml"
     path.write_text('name = "x"\n[t]\nn = [1, 2.5, true]\n', encoding="utf-8")
-    first = toml_cache.load_cached(path)
+    first = startup_cache.load_toml(path)
     assert first == {"name": "x", "t": {"n": [1, 2.5, True]}}
     assert len(_cache_files()) == 1
-    assert toml_cache.load_cached(path) == first
+    assert startup_cache.load_toml(path) == first
 
 
 def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
     path = tmp_path / "a.toml"
     path.write_text("n = 1\n", encoding="utf-8")
-    assert toml_cache.load_cached(path) == {"n": 1}
+    assert startup_cache.load_toml(path) == {"n": 1}
     # Same length and the same mtime second: only the content tells them apart.
     stat = path.stat()
     path.write_text("n = 2\n", encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert toml_cache.load_cached(path) == {"n": 2}
+    assert startup_cache.load_toml(path) == {"n": 2}
 
 
 def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "a.toml"
     path.write_text("n = 1\n", encoding="utf-8")
-    toml_cache.load_cached(path)
+    startup_cache.load_toml(path)
     (cache,) = _cache_files()
     for garbage in (b"", b"\x00garbage", b"\xe3" + b"x" * 50):
         cache.write_bytes(garbage)
-        assert toml_cache.load_cached(path) == {"n": 1}
+        assert startup_cache.load_toml(path) == {"n": 1}
 
 
 def test_bad_toml_raises_value_error_and_caches_nothing(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("n = = 1\n", encoding="utf-8")
     with pytest.raises(ValueError):
-        toml_cache.load_cached(path)
+        startup_cache.load_toml(path)
     path.write_bytes(b'n = "\xff"\n')  # not UTF-8
     with pytest.raises(ValueError):
-        toml_cache.load_cached(path)
+        startup_cache.load_toml(path)
     assert _cache_files() == []
 
 
 def test_dates_are_not_marshal_types_so_such_a_file_is_just_not_cached(tmp_path: Path) -> None:
     path = tmp_path / "d.toml"
     path.write_text("when = 2026-11-21\n", encoding="utf-8")
-    assert str(toml_cache.load_cached(path)["when"]) == "2026-11-21"
+    assert str(startup_cache.load_toml(path)["when"]) == "2026-11-21"
     assert _cache_files() == []
-    assert str(toml_cache.load_cached(path)["when"]) == "2026-11-21"
+    assert str(startup_cache.load_toml(path)["when"]) == "2026-11-21"
 
 
 def test_unwritable_cache_folder_costs_nothing_but_the_speed_up(tmp_path: Path) -> None:
@@ -77,8 +77,8 @@ def test_unwritable_cache_folder_costs_nothing_but_the_speed_up(tmp_path: Path) 
     (cache_dir() / "toml").write_text("a file where the folder should be")
     path = tmp_path / "a.toml"
     path.write_text("n = 1\n", encoding="utf-8")
-    assert toml_cache.load_cached(path) == {"n": 1}
-    assert toml_cache.load_cached(path) == {"n": 1}
+    assert startup_cache.load_toml(path) == {"n": 1}
+    assert startup_cache.load_toml(path) == {"n": 1}
 
 
 def test_a_broken_theme_is_still_reported_with_its_file(tmp_path: Path) -> None:
