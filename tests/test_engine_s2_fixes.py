@@ -7,7 +7,9 @@ setpcmark), moved by its own edits, but not with the n flag (checkpcmark drops i
 and the change list put lines added or removed after a line's end on the next line (o, :t,
 :co, linewise p), undo puts '. there too, and a put of an empty register changes no mark;
 `m{a-z}` sets a mark in visual mode too, without ending it; text deleted with <C-w> / <C-u>
-while inserting is gone from what a visual-block I/A copies and from the ". register.
+while inserting is gone from what a visual-block I/A copies and from the ". register; a
+block ended with `$` on a line shorter than its start column begins at that line's end
+(Vim's Visual cursor stands on the EOL after `$`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ PROSE = (
 )
 
 NOTES = "## Notes\nIt is a truth.\n\n- second item\nAt one end.\n\n\nCall me \nShe"
+BLOCK = "She wasn't sure; maybe it's 3 or 42.\n    indented code\n> a quoted line"
 LINK = "[link](http://example.com)\n    indented code\n\nIt is a truth"
 
 #: (text, cursor, keys, Vim's text, Vim's cursor, Vim's mode)
@@ -63,6 +66,11 @@ CASES = [
     ('ab\ncd\nef', (0, 0), '<C-v>jAxy<C-w>z<Esc>', 'azb\nczd\nef', (0, 0), 'normal'),
     ('ab\ncd\nef', (0, 0), 'Axy<C-u>z<Esc>".p', 'abzz\ncd\nef', (0, 3), 'normal'),
     ('ab\ncd\nef', (0, 0), 'Axy zw<C-w>q<Esc>".p', 'abxy qxy q\ncd\nef', (0, 9), 'normal'),
+    (BLOCK, (0, 19), '<C-v>j$AZ<Esc>', "She wasn't sure; maybe it's 3 or 42.Z\n    indented codeZ\n> a quoted line", (0, 17), 'normal'),
+    (BLOCK, (0, 19), '<C-v>j$d', "She wasn't sure; \n    indented code\n> a quoted line", (0, 16), 'normal'),
+    (BLOCK, (0, 19), '<C-v>j$cZ<Esc>', "She wasn't sure; Z\n    indented codeZ\n> a quoted line", (0, 17), 'normal'),
+    (BLOCK, (0, 19), '<C-v>j$~', "She wasn't sure; MAYBE IT'S 3 OR 42.\n    indented code\n> a quoted line", (0, 17), 'normal'),
+    (BLOCK, (0, 19), '<C-v>j$y$p', "She wasn't sure; maybe it's 3 or 42.maybe it's 3 or 42.\n    indented code                   \n> a quoted line", (0, 36), 'normal'),
 ]
 
 

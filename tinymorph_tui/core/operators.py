@@ -15,6 +15,7 @@ from tinymorph_tui.core.motions import MAXCOL, Motion
 from tinymorph_tui.core.text_objects import TextObject
 from tinymorph_tui.core.textutil import (
     col_of_vcol,
+    display_width,
     first_nonblank,
     indent_of,
     indent_width,
@@ -135,11 +136,17 @@ def from_textobject(ed: Editor, t: TextObject) -> Region:
     return Region(lo, hi, "char", origin=ed.cursor_raw, cursor_start=lo)
 
 
-def _block_region(ed: Editor, lo: Pos, hi: Pos, a: Pos, b: Pos, to_eol: bool) -> Region:
+def _block_region(
+    ed: Editor, lo: Pos, hi: Pos, a: Pos, b: Pos, to_eol: bool, past_end: bool = False
+) -> Region:
+    """The block between `a` and `b`; `past_end`: `b` is a Visual cursor after `$`, which
+    Vim keeps past the line's end (on its EOL), so the left edge counts from there."""
     ts = int(ed.options["tabstop"])
     la, lb = ed.doc.line(a[0]), ed.doc.line(b[0])
     va0, va1 = vcol_of(la, a[1], ts), vcol_end(la, a[1], ts)
     vb0, vb1 = vcol_of(lb, b[1], ts), vcol_end(lb, b[1], ts)
+    if past_end and to_eol:
+        vb0 = display_width(lb, ts)
     v0 = min(va0, vb0)
     v1 = max(va1, vb1)
     return Region((lo[0], 0), (hi[0], 0), "block", vcols=(v0, v1), to_eol=to_eol, origin=ed.cursor_raw)
@@ -175,7 +182,8 @@ def _visual_region(ed: Editor) -> Region:
     if ed.mode == "visual_line":
         return Region((lo[0], 0), (hi[0], 0), "line", is_visual=True, origin=lo, cursor_start=line_visual_start(ed))
     if ed.mode == "visual_block":
-        reg = _block_region(ed, lo, hi, a, b, ed.curswant_vcol() >= MAXCOL)
+        to_eol = ed.curswant_vcol() >= MAXCOL
+        reg = _block_region(ed, lo, hi, a, b, to_eol, past_end=True)
         if ed.block_override is not None:
             reg.vcols = ed.block_override
         reg.is_visual = True

@@ -15,17 +15,29 @@ if TYPE_CHECKING:
 _MODES = {"v": "visual", "V": "visual_line", "<C-v>": "visual_block"}
 
 
-def block_cols(ed: Editor) -> tuple[int, int]:
-    """Column range (chars, on the cursor line) of a block selection, for the UI."""
+def block_vcols(ed: Editor) -> tuple[int, int, bool]:
+    """(left, right, to_eol) screen columns of the block selection, right inclusive.
+
+    After `$` (to_eol) Vim's Visual cursor stands past the end of its line, on the EOL,
+    and the left edge counts from there (a block started right of a shorter line's end)."""
     ts = int(ed.options["tabstop"])
     a = ed.visual_start
     b = ed.cursor_raw
     la, lb = ed.doc.line(a[0]), ed.doc.line(b[0])
-    v0 = min(vcol_of(la, a[1], ts), vcol_of(lb, b[1], ts))
+    to_eol = ed.curswant_vcol() >= MAXCOL
+    vb = display_width(lb, ts) if to_eol else vcol_of(lb, b[1], ts)
+    v0 = min(vcol_of(la, a[1], ts), vb)
     v1 = max(vcol_end(la, a[1], ts), vcol_end(lb, b[1], ts))
-    if ed.curswant_vcol() >= MAXCOL:
+    return v0, v1, to_eol
+
+
+def block_cols(ed: Editor) -> tuple[int, int]:
+    """Column range (chars, on the cursor line) of a block selection, for the UI."""
+    ts = int(ed.options["tabstop"])
+    v0, v1, to_eol = block_vcols(ed)
+    if to_eol:
         v1 = MAXCOL
-    line = ed.doc.line(b[0])
+    line = ed.doc.line(ed.cursor_raw[0])
     return col_of_vcol(line, v0, ts), min(col_of_vcol(line, v1, ts), max(len(line) - 1, 0))
 
 
@@ -211,10 +223,7 @@ def _block_insert(ctx: Ctx, append: bool) -> Any:
         return True
     ts = int(ed.options["tabstop"])
     a, b = ed.visual_start, ed.cursor_raw
-    la, lb = ed.doc.line(a[0]), ed.doc.line(b[0])
-    v0 = min(vcol_of(la, a[1], ts), vcol_of(lb, b[1], ts))
-    v1 = max(vcol_end(la, a[1], ts), vcol_end(lb, b[1], ts))
-    to_eol = ed.curswant_vcol() >= MAXCOL
+    v0, v1, to_eol = block_vcols(ed)
     r0, r1 = min(a[0], b[0]), max(a[0], b[0])
     end_visual(ed)
     line = ed.doc.line(r0)
