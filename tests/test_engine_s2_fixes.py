@@ -9,7 +9,8 @@ and the change list put lines added or removed after a line's end on the next li
 `m{a-z}` sets a mark in visual mode too, without ending it; text deleted with <C-w> / <C-u>
 while inserting is gone from what a visual-block I/A copies and from the ". register; a
 block ended with `$` on a line shorter than its start column begins at that line's end
-(Vim's Visual cursor stands on the EOL after `$`).
+(Vim's Visual cursor stands on the EOL after `$`); `vas` on blank lines before a sentence
+selects the blank lines (Vim's current_sent() "goto extend" keeps its scan position).
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ CASES = [
     (BLOCK, (0, 19), '<C-v>j$cZ<Esc>', "She wasn't sure; Z\n    indented codeZ\n> a quoted line", (0, 17), 'normal'),
     (BLOCK, (0, 19), '<C-v>j$~', "She wasn't sure; MAYBE IT'S 3 OR 42.\n    indented code\n> a quoted line", (0, 17), 'normal'),
     (BLOCK, (0, 19), '<C-v>j$y$p', "She wasn't sure; maybe it's 3 or 42.maybe it's 3 or 42.\n    indented code                   \n> a quoted line", (0, 36), 'normal'),
+    ('\n\nOne two. Three four.', (0, 0), 'vasd', 'One two. Three four.', (0, 0), 'normal'),
+    ('x\n\n\nOne two. Three four.', (1, 0), 'vasd', 'x\nOne two. Three four.', (1, 0), 'normal'),
+    ('\n\nOne two. Three four.', (0, 0), 'vas<Esc>', '\n\nOne two. Three four.', (1, 0), 'normal'),
 ]
 
 

@@ -296,9 +296,10 @@ def current_sent(ctx: Ctx, include: bool) -> TextObject | bool | None:
                 start_pos = sp.pos
         if st.visual:
             if start_pos == st.cur:
+                # Vim's `goto extend`: `pos` keeps where the blank-skipping above left it
+                # (from the original cursor), which decides "just before a sentence".
                 extend = True
                 start_pos = st.cur
-                pos = st.at(start_pos)
                 continue
             st.vis = start_pos
             st.vmode = "visual"
