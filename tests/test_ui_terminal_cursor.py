@@ -3,12 +3,14 @@ the drawn block elsewhere; checked in the app (Pilot), in tmux and on a raw pty.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
 import struct
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,16 @@ def test_frames_are_written_with_the_cursor_hidden_only_while_it_is_shown() -> N
     assert cursor.around_frame() == ("", "")
     cursor.update("insert")
     assert cursor.around_frame() == (HIDE, SHOW)
+
+
+def test_terminals_without_decscusr_keep_the_drawn_block() -> None:
+    from tinymorph_tui.ui.terminal_cursor import shapes_supported
+
+    for term in ("xterm-256color", "screen-256color", "tmux-256color", "alacritty", "xterm-kitty"):
+        assert shapes_supported(term), term
+    # The Linux console would print the "q" of the sequence; dumb terminals know nothing.
+    for term in ("linux", "linux-16color", "dumb", "vt100", "", "  "):
+        assert not shapes_supported(term), term
 
 
 def test_disabled_sends_nothing() -> None:
@@ -155,23 +167,39 @@ def _read(fd: int, seconds: float, until: bytes | None = None) -> bytes:
     return out
 
 
+@contextlib.contextmanager
+def _spawned(path: Path, term: str) -> Iterator[int]:
+    """The real binary editing `path` on a fresh 80x24 pty with TERM=`term`; yields the
+    pty's fd and makes sure the process is gone afterwards."""
+    import fcntl
+    import pty
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        os.environ["TERM"] = term
+        os.execv(str(BINARY), [str(BINARY), str(path)])
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        yield fd
+    finally:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG)[0] == 0:
+            time.sleep(0.1)
+        if time.monotonic() >= deadline:  # still running: do not leave it behind
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+
+
 @needs_binary
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 def test_real_binary_sends_the_shapes_and_gives_the_shell_its_cursor_back(
     tmp_path: Path,
 ) -> None:
-    import fcntl
-    import pty
-    import termios
-
     path = tmp_path / "t.md"
     path.write_text("hello world\n", encoding="utf-8")
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover (the child)
-        os.environ["TERM"] = "xterm-256color"
-        os.execv(str(BINARY), [str(BINARY), str(path)])
-    try:
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    with _spawned(path, "xterm-256color") as fd:
         assert b"world" in _read(fd, 30, until=b"world")
         _read(fd, 0.5)
         os.write(fd, b"i")
@@ -182,17 +210,25 @@ def test_real_binary_sends_the_shapes_and_gives_the_shell_its_cursor_back(
         os.write(fd, b"l")
         assert HIDE.encode() in _read(fd, 5, until=HIDE.encode())
         os.write(fd, b":q!\r")
-        rest = _read(fd, 15)
-        assert DEFAULT_SHAPE.encode() in rest
-    finally:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG)[0] == 0:
-            time.sleep(0.1)
-        else:
-            if time.monotonic() >= deadline:  # still running: do not leave it behind
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-        os.close(fd)
+        assert DEFAULT_SHAPE.encode() in _read(fd, 15)
+
+
+@needs_binary
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_real_binary_on_the_linux_console_sends_no_shapes(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text("hello world\n", encoding="utf-8")
+    with _spawned(path, "linux") as fd:
+        seen = _read(fd, 30, until=b"world")
+        assert b"world" in seen
+        _read(fd, 0.5)
+        os.write(fd, b"i")
+        seen += _read(fd, 1.5)
+        os.write(fd, b"\x1b")
+        time.sleep(0.2)
+        os.write(fd, b":q!\r")
+        seen += _read(fd, 15)
+    assert b" q" not in seen  # no DECSCUSR at all: the console would print its "q"
 
 
 @needs_binary

@@ -48,7 +48,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "cursor": Key(
             "terminal",
             "'terminal': the terminal's own cursor, a bar in insert and command-line mode and an "
-            "underline in replace mode; 'drawn': a coloured block in every mode.",
+            "underline in replace mode (not on the Linux console); 'drawn': a coloured block in "
+            "every mode.",
             choices=("terminal", "drawn"),
         ),
     },

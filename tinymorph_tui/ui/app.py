@@ -62,7 +62,7 @@ with _gc_paused():
     from tinymorph_tui.ui.key_popup import KeyPopup, continuation_rows
     from tinymorph_tui.ui.status_line import StatusInfo, StatusLine
     from tinymorph_tui.ui.terminal_cursor import HIDE as HIDE_CURSOR
-    from tinymorph_tui.ui.terminal_cursor import TerminalCursor
+    from tinymorph_tui.ui.terminal_cursor import TerminalCursor, shapes_supported
     from tinymorph_tui.ui.textual_keys import split_meta
 
 #: Characters of context before the cursor handed to the hint controller.  The slice starts
@@ -250,7 +250,11 @@ class TinymorphApp(App[int], inherit_bindings=False):
         sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         # The Textual theme was set in __init__ (see _preset_textual_theme).
         self.view.focus()
-        if self._config("ui", "cursor", "terminal") == "terminal" and not self.is_headless:
+        if (
+            self._config("ui", "cursor", "terminal") == "terminal"
+            and not self.is_headless
+            and shapes_supported(os.environ.get("TERM", ""))
+        ):
             self.use_terminal_cursor(True)
         # Everything start-up has to say, at once (the command line grows to show it).
         messages = list(self.startup_messages)

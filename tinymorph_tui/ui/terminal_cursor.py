@@ -21,6 +21,19 @@ SHOW = "\x1b[?25h"
 DEFAULT_SHAPE = "\x1b[0 q"
 
 
+#: TERM values (and prefixes) of terminals that do not know DECSCUSR; the Linux console
+#: would even print the "q" of it. These keep the drawn block in every mode.
+NO_SHAPES = ("linux", "dumb", "cons25", "vt100", "vt102", "vt220", "ansi")
+
+
+def shapes_supported(term: str) -> bool:
+    """Whether a terminal called `term` (its TERM) can be told its cursor's shape."""
+    term = term.strip().lower()
+    return bool(term) and not any(
+        term == name or term.startswith(name + "-") for name in NO_SHAPES
+    )
+
+
 def shape_sequence(shape: int) -> str:
     """The DECSCUSR sequence for `shape`."""
     return f"\x1b[{shape} q"
