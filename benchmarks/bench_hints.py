@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import time
@@ -36,16 +35,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import STORY, find_model  # noqa: E402
+
 from tinymorph_tui.hints.controller import HintController  # noqa: E402
 from tinymorph_tui.hints.scripted import ScriptedBackend  # noqa: E402
 from tinymorph_tui.inference.types import Chunk, CompletionRequest  # noqa: E402
-
-STORY = (
-    "Once upon a time, there was a little girl named Lily. She loved to play outside in the "
-    "park with her friends. One day, she saw a big red ball near the tree. She ran to get it, "
-    "but a small dog took it first. Lily was sad, but then the dog came back and gave her the "
-    "ball. They played together all day and became best friends. "
-)
 
 
 class Marks:
@@ -321,17 +315,6 @@ async def bench_prefix_reuse(model: Path, repeats: int) -> dict[str, Any]:
         "cached_tokens": int(statistics.median(cached)),
         "repeats": len(colds),
     }
-
-
-def find_model(arg: str | None) -> Path | None:
-    for candidate in (
-        arg,
-        os.environ.get("TINYMORPH_TEST_MODEL"),
-        str(Path(__file__).resolve().parents[2] / "shared" / "models" / "stories260K.gguf"),
-    ):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    return None
 
 
 async def main() -> int:

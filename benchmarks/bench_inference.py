@@ -28,16 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import STORY  # noqa: E402
+
 from tinymorph_tui.inference import CompletionRequest  # noqa: E402
 from tinymorph_tui.inference.local import LocalBackend  # noqa: E402
-
-STORY = (
-    "Once upon a time, there was a little girl named Lily. She loved to play outside in the "
-    "park with her friends. One day, she saw a big red ball near the tree. She ran to get it, "
-    "but a small dog took it first. Lily was sad, but then the dog came back and gave her the "
-    "ball. They played together all day and became best friends. "
-)
-
 
 _TMP = tempfile.TemporaryDirectory(prefix="tinymorph-bench-")  # removed at exit
 

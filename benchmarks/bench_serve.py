@@ -3,7 +3,7 @@
     python benchmarks/bench_serve.py [--model PATH] [--max-tokens 200] [--repeats 9]
                                      [--n-threads 1] [--n-gpu-layers -1]
 
-Uses TINYMORPH_TEST_MODEL or /work/shared/models/stories260K.gguf by default. The same
+Uses TINYMORPH_TEST_MODEL or ../shared/models/stories260K.gguf (beside the checkout) by default. The same
 greedy generation (same prompt, same tokens) runs three ways, warm (the prompt is cached
 after the first run in every path, as it is for an editor's repeated requests):
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import signal
 import socket
@@ -37,6 +36,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import find_model  # noqa: E402
+
 from tinymorph_tui.inference import CompletionRequest  # noqa: E402
 from tinymorph_tui.inference.local import LocalBackend  # noqa: E402
 
@@ -45,14 +46,10 @@ PROMPT = "Once upon a time"
 
 def pick_model(arg: str | None) -> Path:
     """--model, else TINYMORPH_TEST_MODEL, else the shared stories260K."""
-    for candidate in (
-        arg,
-        os.environ.get("TINYMORPH_TEST_MODEL"),
-        "/work/shared/models/stories260K.gguf",
-    ):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise SystemExit("bench_serve: no model (pass --model or set TINYMORPH_TEST_MODEL)")
+    model = find_model(arg)
+    if model is None:
+        raise SystemExit("bench_serve: no model (pass --model or set TINYMORPH_TEST_MODEL)")
+    return model
 
 
 def rate(tokens: int, first: float, last: float) -> float:

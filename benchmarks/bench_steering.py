@@ -3,7 +3,7 @@
     python benchmarks/bench_steering.py [--model PATH] [--repeats 15] [--context-tokens 400]
 
 Uses the real LocalBackend (llama.cpp in process) on TINYMORPH_TEST_MODEL (stories260K) or
-/work/shared/models/stories260K.gguf, with a throw-away catalog in a temporary
+../shared/models/stories260K.gguf (beside the checkout), with a throw-away catalog in a temporary
 XDG_DATA_HOME: the model's residual norms are measured, then 8 features are made (random
 unit directions spread over the steerable layers; the cost of steering does not depend on
 what a direction means) and all 8 are set to scale 0.5. Prints one JSON object:
@@ -43,24 +43,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-STORY = (
-    "Once upon a time, there was a little girl named Lily. She loved to play outside in the "
-    "park with her friends. One day, she saw a big red ball near the tree. She ran to get it, "
-    "but a small dog took it first. Lily was sad, but then the dog came back and gave her the "
-    "ball. They played together all day and became best friends. "
-)
+from common import STORY, find_model  # noqa: E402
 
 
 def pick_model(arg: str | None) -> Path:
     """--model, else TINYMORPH_TEST_MODEL, else the shared stories260K."""
-    for candidate in (
-        arg,
-        os.environ.get("TINYMORPH_TEST_MODEL"),
-        "/work/shared/models/stories260K.gguf",
-    ):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    sys.exit("bench_steering: no model (pass --model or set TINYMORPH_TEST_MODEL)")
+    model = find_model(arg)
+    if model is None:
+        raise SystemExit("bench_steering: no model (pass --model or set TINYMORPH_TEST_MODEL)")
+    return model
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .ex_parse import ExCmd, ExError, get_address
 from .keys import normalize_token
-from .textutil import first_nonblank, indent_width, make_indent, vcol_of
+from .textutil import first_nonblank, indent_width, join_pieces, make_indent, vcol_of
 
 # -- shared helpers ---------------------------------------------------------------------------
 
@@ -273,32 +273,11 @@ def ex_copy(ed: Any, cmd: ExCmd) -> None:
 def join_rows(ed: Any, row: int, count: int, insert_space: bool) -> int:
     """Vim's do_join() for `count` lines from `row`; returns the join column."""
     doc = ed.doc
-    js = bool(ed.options["joinspaces"])
-    pieces: list[str] = []
-    sumsize = 0
-    end1 = end2 = ""
-    col = 0
-    for t in range(count):
-        curr = doc.line(row + t)
-        spaces = 0
-        if insert_space and t > 0:
-            curr = curr.lstrip(" \t")
-            if curr and curr[0] != ")" and sumsize != 0 and end1 != "\t":
-                if end1 == " ":
-                    end1 = end2
-                else:
-                    spaces += 1
-                if js and end1 in (".", "?", "!") and end1:
-                    spaces += 1
-        if t == count - 1:
-            col = sumsize + 0
-        pieces.append(" " * spaces + curr)
-        sumsize += len(curr) + spaces
-        end1 = end2 = ""
-        if insert_space and curr:
-            end1 = curr[-1]
-            end2 = curr[-2] if len(curr) > 1 else ""
+    pieces = join_pieces(
+        [doc.line(row + t) for t in range(count)], insert_space, bool(ed.options["joinspaces"])
+    )
     new = "".join(pieces)
+    col = len(new) - len(pieces[-1])
     a = doc.line_start(row)
     last = row + count - 1
     b = doc.line_start(last) + len(doc.line(last))
@@ -686,11 +665,12 @@ def ex_retab(ed: Any, cmd: ExCmd) -> None:
 # -- :sort ------------------------------------------------------------------------------------
 
 
-_NUM_RE = {
-    "n": re.compile(r"-?\d+"),
-    "x": re.compile(r"-?(?:0[xX])?[0-9a-fA-F]+"),
-    "o": re.compile(r"-?[0-7]+"),
-    "b": re.compile(r"-?(?:0[bB])?[01]+"),
+_DEC_RE = re.compile(r"-?\d+")
+#: :sort x / o / b: (one digit, a run of digits, the prefix allowed before them, base)
+_BASES = {
+    "x": (re.compile(r"[0-9a-fA-F]"), re.compile(r"[0-9a-fA-F]+"), "0x", 16),
+    "o": (re.compile(r"[0-7]"), re.compile(r"[0-7]+"), "", 8),
+    "b": (re.compile(r"[01]"), re.compile(r"[01]+"), "0b", 2),
 }
 _FLOAT_RE = re.compile(
     r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)", re.I
@@ -833,41 +813,19 @@ def _number_key(kind: str, text: str) -> tuple[int, int]:
         s = m.start()
         if s > 0 and text[s - 1] == "-":
             s -= 1
-        mm = _NUM_RE["n"].match(text, s)
+        mm = _DEC_RE.match(text, s)
         assert mm is not None
         return (1, int(mm.group(0)))
-    if kind == "x":
-        m = re.search(r"[0-9a-fA-F]", text)
-        if m is None:
-            return (0, 0)
-        s = m.start()
-        neg = s > 0 and text[s - 1] == "-"
-        t = text[s:]
-        if t[:2].lower() == "0x" and len(t) > 2 and t[2] in "0123456789abcdefABCDEF":
-            t = t[2:]
-        mm = re.match(r"[0-9a-fA-F]+", t)
-        assert mm is not None
-        v = int(mm.group(0), 16)
-        return (1, -v if neg else v)
-    if kind == "o":
-        m = re.search(r"[0-7]", text)
-        if m is None:
-            return (0, 0)
-        s = m.start()
-        neg = s > 0 and text[s - 1] == "-"
-        mm = re.match(r"[0-7]+", text[s:])
-        assert mm is not None
-        v = int(mm.group(0), 8)
-        return (1, -v if neg else v)
-    m = re.search(r"[01]", text)
+    digit, digits, prefix, base = _BASES[kind]
+    m = digit.search(text)
     if m is None:
         return (0, 0)
     s = m.start()
     neg = s > 0 and text[s - 1] == "-"
     t = text[s:]
-    if t[:2].lower() == "0b" and len(t) > 2 and t[2] in "01":
+    if prefix and t[:2].lower() == prefix and len(t) > 2 and digit.match(t, 2):
         t = t[2:]
-    mm = re.match(r"[01]+", t)
+    mm = digits.match(t)
     assert mm is not None
-    v = int(mm.group(0), 2)
+    v = int(mm.group(0), base)
     return (1, -v if neg else v)

@@ -632,7 +632,7 @@ def _run_substitute(
         else:
             nsubs, nlines, last_row, new_line2 = _sub_lines(ed, compiled, ops, line1, line2, flags)
     finally:
-        moved = ed.marks.marks.pop(_ORIGIN_MARK, None)
+        moved = ed.marks.forget(_ORIGIN_MARK)
     gctx = global_ctx(ed)
     if nsubs == 0:
         if gctx is None and flags.do_error:

@@ -600,12 +600,7 @@ def backspace(ed: Editor, s: Session, tok: str) -> bool:
     """<BS> / <C-h> honouring 'backspace' (indent, eol, start) and 'softtabstop'."""
     doc = ed.doc
     r, c = _cur(ed)
-    bs = str(_opt(ed, "backspace"))
-    items = set(bs.split(","))
-    if bs in ("2", "3"):
-        items |= {"indent", "eol", "start"}
-    elif bs == "1":
-        items |= {"indent", "eol"}
+    items = _backspace_items(ed)
     can_start = "start" in items or "nostop" in items
     can_eol = "eol" in items
     if c == 0:
@@ -665,13 +660,19 @@ def backspace(ed: Editor, s: Session, tok: str) -> bool:
     lo = c - n
     if not can_start and r == s.start[0]:
         lo = max(lo, s.start[1])
-    a = doc.offset_of(r, lo)
-    doc.delete(a, c - lo)
-    ed.move_cursor_raw(r, lo)
-    if r == s.start[0] and lo < s.start[1]:
-        s.start = (r, lo)
-    s.text = s.text[: -(c - lo)] if len(s.text) >= c - lo else ""
-    return True
+    return _delete_back_to(ed, s, tok, r, lo, c)
+
+
+def _backspace_items(ed: Editor) -> set[str]:
+    """'backspace' as a set of items, Vim's old numeric values spelled out (2 and 3 allow
+    indent, eol and start; 1 indent and eol)."""
+    bs = str(_opt(ed, "backspace"))
+    items = set(bs.split(","))
+    if bs in ("2", "3"):
+        items |= {"indent", "eol", "start"}
+    elif bs == "1":
+        items |= {"indent", "eol"}
+    return items
 
 
 def delete_word(ed: Editor, s: Session, tok: str) -> bool:
@@ -683,8 +684,8 @@ def delete_word(ed: Editor, s: Session, tok: str) -> bool:
     if c == 0:
         return backspace(ed, s, tok)
     line = doc.line(r)
-    items = set(str(_opt(ed, "backspace")).split(","))
-    can_start = "start" in items or "nostop" in items or str(_opt(ed, "backspace")) in ("2", "3")
+    items = _backspace_items(ed)
+    can_start = "start" in items or "nostop" in items
     if not can_start and r == s.start[0] and c <= s.start[1]:
         ed.beep()
         return False
@@ -729,8 +730,8 @@ def delete_line(ed: Editor, s: Session, tok: str) -> bool:
     if c == 0:
         return backspace(ed, s, tok)
     line = doc.line(r)
-    items = set(str(_opt(ed, "backspace")).split(","))
-    can_start = "start" in items or "nostop" in items or str(_opt(ed, "backspace")) in ("2", "3")
+    items = _backspace_items(ed)
+    can_start = "start" in items or "nostop" in items
     fnb = len(indent_of(line))
     if r == s.start[0] and s.start[1] < c:
         j = s.start[1]

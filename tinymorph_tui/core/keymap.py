@@ -337,7 +337,7 @@ _CACHE_FORMAT = 1
 
 def _cache_path() -> Path:
     """`$XDG_CACHE_HOME/tinymorph/keymap-defaults.marshal`."""
-    from tinymorph_tui.state.startup_cache import cache_dir
+    from tinymorph_tui.state.paths import cache_dir
 
     return cache_dir() / "keymap-defaults.marshal"
 

@@ -37,6 +37,10 @@ class MarkStore:
             name = "'"
         return self.marks.get(name)
 
+    def forget(self, name: str) -> Pos | None:
+        """Unset a mark; returns where it was (None when it was not set)."""
+        return self.marks.pop("'" if name == "`" else name, None)
+
     def on_edit(self, ev: Any) -> None:
         """Follow one document edit like Vim's mark_adjust()/mark_col_adjust()."""
         r0, c0 = ev.start_point

@@ -494,7 +494,7 @@ def _empty_undo_step(ed: Editor, row: int) -> None:
         doc.insert(off, " ")
         doc.replace(off, off + 1, "")
     if last_change is None:
-        marks.marks.pop(".", None)
+        marks.forget(".")
     else:
         marks.set(".", last_change)
     marks.changes, marks.change_idx = changes, change_idx

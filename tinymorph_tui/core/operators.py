@@ -19,6 +19,7 @@ from tinymorph_tui.core.textutil import (
     first_nonblank,
     indent_of,
     indent_width,
+    join_pieces,
     make_indent,
     vcol_end,
     vcol_of,
@@ -567,37 +568,15 @@ def join_lines(ed: Editor, row: int, count: int, insert_space: bool, *, set_mark
         count = n - row
     if count < 2:
         return False
-    js = bool(ed.options["joinspaces"])
     cur = doc.line(row)
-    pieces = [cur]
-    sumsize = len(cur)
-    last_end = (cur[-1:], cur[-2:-1]) if insert_space else ("", "")
-    col = 0
-    spaces_last = 0
-    for t in range(1, count):
-        nxt = doc.line(row + t)
-        if insert_space:
-            nxt = nxt.lstrip(" \t")
-        spaces = 0
-        end1, end2 = last_end
-        if insert_space and nxt and nxt[0] != ")" and sumsize != 0 and end1 != "\t":
-            if end1 == " ":
-                end1 = end2
-            else:
-                spaces += 1
-            if js and end1 in (".", "?", "!") and end1:
-                spaces += 1
-        pieces.append(" " * spaces + nxt)
-        last_end = (nxt[-1:], nxt[-2:-1]) if insert_space and nxt else ("", "")
-        col = sumsize + (0)
-        spaces_last = spaces
-        sumsize += spaces + len(nxt)
+    pieces = join_pieces(
+        [doc.line(row + t) for t in range(count)], insert_space, bool(ed.options["joinspaces"])
+    )
     new = "".join(pieces)
     a = doc.line_start(row)
     end_row = row + count - 1
     b = doc.offset_of(end_row, len(doc.line(end_row)))
     doc.replace(a, b, new)
-    del spaces_last
     ed.marks.set(".", (row + 1, 0))  # Vim: where the joined lines were deleted
     # Vim puts the cursor where the last line was joined (on the inserted space).
     last_piece = pieces[-1]

@@ -133,16 +133,7 @@ def vcol_of(line: str, col: int, tabstop: int) -> int:
     """Screen column where character `col` starts (col may be len(line))."""
     if col <= 0:
         return 0
-    seg = line[:col]
-    if seg.isascii() and "\t" not in seg:
-        return len(seg)
-    v = 0
-    for ch in seg:
-        if ch == "\t":
-            v += tabstop - v % tabstop
-        else:
-            v += char_width(ch)
-    return v
+    return vcol_from(line[:col], 0, tabstop)
 
 
 def vcol_end(line: str, col: int, tabstop: int) -> int:
@@ -199,3 +190,30 @@ def make_indent(width: int, tabstop: int, expandtab: bool) -> str:
     if expandtab:
         return " " * width
     return "\t" * (width // tabstop) + " " * (width % tabstop)
+
+
+def join_pieces(lines: list[str], insert_space: bool, joinspaces: bool) -> list[str]:
+    """Vim's do_join() text rules: `lines` as they go into the joined line.
+
+    With `insert_space` (J, :join) each later line loses its leading blanks and gets one
+    space before it, none when it starts with ")" or the text so far ends in a tab or is
+    empty, and two after a sentence end with 'joinspaces'. The joined line is
+    "".join(pieces); the last piece starts where Vim leaves the cursor."""
+    pieces = [lines[0]]
+    size = len(lines[0])
+    end1, end2 = (lines[0][-1:], lines[0][-2:-1]) if insert_space else ("", "")
+    for line in lines[1:]:
+        spaces = 0
+        if insert_space:
+            line = line.lstrip(" \t")
+            if line and line[0] != ")" and size != 0 and end1 != "\t":
+                if end1 == " ":
+                    end1 = end2
+                else:
+                    spaces += 1
+                if joinspaces and end1 in (".", "?", "!") and end1:
+                    spaces += 1
+        pieces.append(" " * spaces + line)
+        size += spaces + len(line)
+        end1, end2 = (line[-1:], line[-2:-1]) if insert_space and line else ("", "")
+    return pieces

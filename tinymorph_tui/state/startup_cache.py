@@ -19,15 +19,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from tinymorph_tui.state.paths import cache_dir
+
 #: Bump when the shape of what is cached changes.
 _FORMAT = 1
-
-
-def cache_dir() -> Path:
-    """`$XDG_CACHE_HOME/tinymorph` (resolved now, so tests can move XDG folders)."""
-    from tinymorph_tui.state.paths import cache_dir as xdg_cache_dir
-
-    return xdg_cache_dir()
 
 
 def read(cache: Path, key: tuple[Any, ...]) -> Any:
