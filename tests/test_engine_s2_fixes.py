@@ -10,7 +10,8 @@ and the change list put lines added or removed after a line's end on the next li
 while inserting is gone from what a visual-block I/A copies and from the ". register; a
 block ended with `$` on a line shorter than its start column begins at that line's end
 (Vim's Visual cursor stands on the EOL after `$`); `vas` on blank lines before a sentence
-selects the blank lines (Vim's current_sent() "goto extend" keeps its scan position).
+selects the blank lines (Vim's current_sent() "goto extend" keeps its scan position); an
+:s (or & / g&) that replaces text by the same text is still an undo step of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ PROSE = (
 )
 
 NOTES = "## Notes\nIt is a truth.\n\n- second item\nAt one end.\n\n\nCall me \nShe"
+SAME = "It was\nIt is a\n## Notes"
 BLOCK = "She wasn't sure; maybe it's 3 or 42.\n    indented code\n> a quoted line"
 LINK = "[link](http://example.com)\n    indented code\n\nIt is a truth"
 
@@ -75,6 +77,10 @@ CASES = [
     ('\n\nOne two. Three four.', (0, 0), 'vasd', 'One two. Three four.', (0, 0), 'normal'),
     ('x\n\n\nOne two. Three four.', (1, 0), 'vasd', 'x\nOne two. Three four.', (1, 0), 'normal'),
     ('\n\nOne two. Three four.', (0, 0), 'vas<Esc>', '\n\nOne two. Three four.', (1, 0), 'normal'),
+    (SAME, (0, 5), ':%s/a/A/g<CR>&u', 'It wAs\nIt is A\n## Notes', (1, 0), 'normal'),
+    (SAME, (0, 5), ':%s/a/A/g<CR>:s/a/A/<CR>u', 'It wAs\nIt is A\n## Notes', (1, 0), 'normal'),
+    (SAME, (0, 5), 'x:s/t/t/<CR>u', 'It wa\nIt is a\n## Notes', (0, 0), 'normal'),
+    (SAME, (0, 5), ':%s/a/A/g<CR>g&u', 'It wAs\nIt is A\n## Notes', (0, 0), 'normal'),
 ]
 
 

@@ -623,6 +623,7 @@ def _run_substitute(
     # was given, and later edits move that mark like any other ('' goes back there): a
     # private mark follows the edits until we know there was a match.
     origin = ed.cursor
+    version = doc.version
     ed.marks.set(_ORIGIN_MARK, origin)
     try:
         if compiled.multiline:
@@ -653,6 +654,13 @@ def _run_substitute(
         return
     if gctx is None:  # (under :g the mark was set once, by :g)
         ed.push_jump(moved or (min(origin[0], doc.line_count - 1), 0))
+    if doc.version == version:
+        # Vim saves each line for undo before substituting in it: replacing text by the
+        # same text ("a" by "A" under 'ignorecase', when it already is "A") is still an
+        # undo step, which `u` then undoes (not the change before it).
+        from .normal_cmds import _empty_undo_step
+
+        _empty_undo_step(ed, max(0, min(last_row, doc.line_count - 1)))
 
     set_change_marks(ed, (line1 - 1, 0), (max(new_line2, 1) - 1, 0))
     row = max(0, min(last_row, doc.line_count - 1))
